@@ -1,0 +1,1 @@
+"""Partnership Design Assistant: cited answers on designing bilateral economic partnerships."""

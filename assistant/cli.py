@@ -1,0 +1,108 @@
+"""Command line: `python -m assistant ask ...` and the ingest script's flags."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .config import Settings
+from .ingestion import IngestLockedError
+
+
+def _filters(args: argparse.Namespace) -> dict:
+    return {"doc_type": args.type, "topic": args.topic, "country": args.country,
+            "sector": args.sector}
+
+
+def _print_answer(answer: dict) -> None:
+    print(answer["answer"])
+    if answer["citations"]:
+        print("\nSources:")
+        for c in answer["citations"]:
+            where = f" › {c['section']}" if c["section"] else ""
+            page = f", p. {c['page']}" if c.get("page") else ""
+            print(f"  [{c['n']}] {c['title']}{where} ({c['source']}{page})")
+
+
+def ask(args: argparse.Namespace, settings: Settings) -> int:
+    from .service import QuestionError, build_assistant
+
+    if not args.question and not args.questions:
+        print("error: give a QUESTION or --questions FILE", file=sys.stderr)
+        return 2
+    assistant = build_assistant(settings)
+    assistant.ensure_ingested()
+    if args.questions:
+        lines = Path(args.questions).read_text(encoding="utf-8").splitlines()
+        questions = [json.loads(line)["question"] for line in lines if line.strip()]
+    else:
+        questions = [args.question]
+    status = 0
+    for question in questions:
+        try:
+            answer = assistant.ask(question, k=args.k, filters=_filters(args)).to_json()
+        except QuestionError as exc:
+            if args.json:
+                print(json.dumps({"question": question, "error": str(exc)}, ensure_ascii=False))
+            else:
+                print(f"error: {exc}", file=sys.stderr)
+            status = 1
+            continue
+        if args.json:
+            print(json.dumps(answer, ensure_ascii=False))
+        else:
+            _print_answer(answer)
+    return status
+
+
+def ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from .service import ingest_paths
+
+    try:
+        report = ingest_paths(settings, [Path(p) for p in args.paths] or None, prune=args.prune)
+    except IngestLockedError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+    summary = report.summary()
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False))
+    else:
+        print(f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
+              f"removed {report.removed}, failed {len(report.failed)}; {report.chunks} chunks "
+              f"in {summary['seconds']} s ({summary['words_per_s']} words/s)")
+        for failure in report.failed:
+            print(f"  FAILED {failure['path']}: {failure['error']}")
+    return 0 if report.ok else 1
+
+
+def add_filter_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--type", choices=["guidance", "case-study", "agreement", "reference"])
+    parser.add_argument("--topic")
+    parser.add_argument("--country", help="ISO 3166-1 alpha-3 code, e.g. JPN")
+    parser.add_argument("--sector")
+
+
+def ingest_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ingest.py", description="Sync files into the index.")
+    parser.add_argument("paths", nargs="*", help="files or folders (default: knowledge/)")
+    parser.add_argument("--json", action="store_true", help="end with one JSON summary line")
+    parser.add_argument("--prune", action="store_true",
+                        help="remove documents whose files are gone from the given folders")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m assistant")
+    sub = parser.add_subparsers(dest="command", required=True)
+    ask_p = sub.add_parser("ask", help="answer a question with citations")
+    ask_p.add_argument("question", nargs="?")
+    ask_p.add_argument("--questions", help="JSON-lines file of {\"question\": ...}")
+    ask_p.add_argument("--json", action="store_true")
+    ask_p.add_argument("--k", type=int, help="passages to cite at most")
+    add_filter_flags(ask_p)
+    sub.add_parser("ingest", help="same as ingest.py", parents=[ingest_parser()], add_help=False)
+    args = parser.parse_args(argv)
+    settings = Settings()
+    return {"ask": ask, "ingest": ingest}[args.command](args, settings)

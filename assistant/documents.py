@@ -1,0 +1,188 @@
+"""Reading source files into documents: front matter, schema checks and heading-aware sections."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+TEXT_SUFFIXES = {".txt"}
+SUPPORTED_SUFFIXES = MARKDOWN_SUFFIXES | TEXT_SUFFIXES
+DOC_TYPES = {"guidance", "case-study", "agreement", "reference"}
+CURATED_TYPES = {"guidance", "case-study"}  # the knowledge base proper: full schema applies
+CASE_STUDY_FIELDS = ("countries", "sectors", "period", "sources")
+LIST_FIELDS = ("topics", "countries", "sectors", "sources")
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+_VOCAB_ROW = re.compile(r"^\|\s*`([a-z0-9-]+)`\s*\|")
+
+
+class DocumentError(Exception):
+    """A file that cannot be ingested; the message says why in words a user can act on."""
+
+
+@dataclass
+class Section:
+    path: list[str]  # heading trail below the title, e.g. ["Governance", "Joint committee"]
+    text: str
+    page: int | None = None
+
+
+@dataclass
+class SourceDocument:
+    doc_id: str
+    source: str
+    title: str
+    doc_type: str
+    content_hash: str
+    sections: list[Section]
+    meta: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    topics: frozenset[str]
+    sectors: frozenset[str]
+
+    @classmethod
+    def from_readme(cls, readme: Path) -> Vocabulary:
+        """Read the topic vocabulary table and sector list that knowledge/README.md defines."""
+        topics: set[str] = set()
+        sectors: set[str] = set()
+        part = ""
+        for line in readme.read_text(encoding="utf-8").splitlines():
+            if line.startswith("## "):
+                part = line[3:].strip().lower()
+            elif part == "topic vocabulary" and (m := _VOCAB_ROW.match(line)):
+                topics.add(m.group(1))
+            elif part == "sector list":
+                sectors.update(re.findall(r"`([a-z0-9-]+)`", line))
+        return cls(frozenset(topics), frozenset(sectors))
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def split_front_matter(text: str, path: Path) -> tuple[dict, str]:
+    """Return (front matter, body). A file without front matter gets an empty dict."""
+    if not text.startswith("---"):
+        return {}, text
+    end = re.search(r"^---\s*$", text[3:], flags=re.MULTILINE)
+    if not end:
+        raise DocumentError("front matter opened with '---' is never closed")
+    raw = text[3 : 3 + end.start()]
+    try:
+        meta = yaml.safe_load(raw) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise DocumentError(f"front matter is not valid YAML{where}") from exc
+    if not isinstance(meta, dict):
+        raise DocumentError("front matter must be a mapping of field: value")
+    return meta, text[3 + end.end() :]
+
+
+def validate_front_matter(meta: dict, vocab: Vocabulary | None) -> list[str]:
+    """Problems with a document's front matter, each naming the field."""
+    problems = []
+    doc_type = meta.get("type")
+    required = ("title", "type", "summary", "topics") if doc_type in CURATED_TYPES else ("title",)
+    for name in required:
+        if not meta.get(name):
+            problems.append(f"'{name}' is missing")
+    if doc_type and doc_type not in DOC_TYPES:
+        problems.append(f"'type' is {doc_type!r}; expected one of {sorted(DOC_TYPES)}")
+    for name in LIST_FIELDS:
+        if name in meta and not isinstance(meta[name], list):
+            problems.append(f"'{name}' must be a list")
+    if doc_type == "case-study":
+        problems += [f"'{name}' is missing (case studies need it)"
+                     for name in CASE_STUDY_FIELDS if not meta.get(name)]
+        for code in meta.get("countries") or []:
+            if not (isinstance(code, str) and re.fullmatch(r"[A-Z]{3}", code)):
+                problems.append(f"'countries' has {code!r}; expected ISO 3166-1 alpha-3 codes")
+    if vocab:
+        for name, allowed in (("topics", vocab.topics), ("sectors", vocab.sectors)):
+            values = meta.get(name) if isinstance(meta.get(name), list) else []
+            unknown = [v for v in values if v not in allowed]
+            if unknown:
+                problems.append(
+                    f"'{name}' has {unknown} not in the vocabulary of knowledge/README.md")
+    reviewed = meta.get("last_reviewed")
+    if reviewed is not None and not isinstance(reviewed, date):
+        problems.append("'last_reviewed' must be an ISO date (YYYY-MM-DD)")
+    return problems
+
+
+def split_sections(body: str) -> tuple[str | None, list[Section]]:
+    """Split Markdown at headings; return the H1 title (if any) and sections with heading trails."""
+    title = None
+    trail: list[tuple[int, str]] = []
+    sections: list[Section] = []
+    lines: list[str] = []
+    in_fence = False
+
+    def flush() -> None:
+        text = "\n".join(lines).strip()
+        if text:
+            sections.append(Section([h for _, h in trail], text))
+        lines.clear()
+
+    for line in body.splitlines():
+        if line.lstrip().startswith("```"):
+            in_fence = not in_fence
+        match = None if in_fence else _HEADING.match(line)
+        if not match:
+            lines.append(line)
+            continue
+        flush()
+        level, heading = len(match.group(1)), match.group(2).strip()
+        if level == 1 and title is None:
+            title = heading
+            continue
+        trail = [(lv, h) for lv, h in trail if lv < level] + [(level, heading)]
+    flush()
+    return title, sections
+
+
+def load_document(path: Path, doc_id: str, source: str, vocab: Vocabulary | None = None,
+                  overrides: dict | None = None) -> SourceDocument:
+    """Read one Markdown or text file. Raises DocumentError with the reason it cannot be used."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise DocumentError(f"unsupported file type '{suffix or path.name}'")
+    data = path.read_bytes()
+    if not data.strip():
+        raise DocumentError("file is empty")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DocumentError(f"not UTF-8 text (byte {exc.start} cannot be decoded)") from exc
+
+    meta, body = split_front_matter(text, path) if suffix in MARKDOWN_SUFFIXES else ({}, text)
+    meta = {"type": "reference", **(overrides or {}), **meta}
+    if len(meta) > 1:
+        problems = validate_front_matter({"title": path.stem, **meta}, vocab)
+        if problems:
+            raise DocumentError("front matter: " + "; ".join(problems))
+
+    heading_title, sections = (split_sections(body) if suffix in MARKDOWN_SUFFIXES
+                               else (None, [Section([], body.strip())]))
+    if not sections:
+        raise DocumentError("no text after the front matter")
+    title = str(meta.get("title") or heading_title or path.stem.replace("-", " ").replace("_", " "))
+    return SourceDocument(
+        doc_id=doc_id,
+        source=source,
+        title=title,
+        doc_type=str(meta.get("type", "reference")),
+        content_hash=content_hash(data + repr(sorted((overrides or {}).items())).encode()),
+        sections=sections,
+        meta=meta,
+    )

