@@ -77,6 +77,25 @@ def ingest(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if report.ok else 1
 
 
+def evaluate(args: argparse.Namespace, settings: Settings) -> int:
+    from .evaluation import evaluate as run_eval
+    from .evaluation import load_questions
+    from .service import build_assistant
+
+    assistant = build_assistant(settings)
+    assistant.ensure_ingested()
+    paths = [Path(p) for p in args.files] or [settings.knowledge_dir / "eval"]
+    summary = run_eval(assistant, load_questions(paths)).summary()
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False))
+        return 0
+    for miss in summary.pop("misses"):
+        print("  miss:", json.dumps(miss, ensure_ascii=False))
+    for key, value in summary.items():
+        print(f"{key:>20}: {value}")
+    return 0
+
+
 def add_filter_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--type", choices=["guidance", "case-study", "agreement", "reference"])
     parser.add_argument("--topic")
@@ -103,6 +122,9 @@ def main(argv: list[str] | None = None) -> int:
     ask_p.add_argument("--k", type=int, help="passages to cite at most")
     add_filter_flags(ask_p)
     sub.add_parser("ingest", help="same as ingest.py", parents=[ingest_parser()], add_help=False)
+    eval_p = sub.add_parser("eval", help="hit@5, MRR, refusals and follow-ups on knowledge/eval")
+    eval_p.add_argument("files", nargs="*", help="JSON-lines files or folders (default: eval/)")
+    eval_p.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     settings = Settings()
-    return {"ask": ask, "ingest": ingest}[args.command](args, settings)
+    return {"ask": ask, "ingest": ingest, "eval": evaluate}[args.command](args, settings)

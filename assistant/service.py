@@ -10,11 +10,12 @@ from pathlib import Path
 from langchain_core.runnables import RunnableLambda
 
 from .answering import Answer, ExtractiveAnswerer
-from .config import Settings
+from .config import PROJECT_ROOT, Settings
+from .conversation import condense
 from .documents import Vocabulary
 from .embeddings import SentenceEmbeddings
 from .ingestion import Ingestor, IngestReport, writer_lock
-from .retrieval import HybridRetriever
+from .retrieval import HybridRetriever, tokenize
 from .store import KnowledgeIndex, make_client
 
 
@@ -49,23 +50,37 @@ class Assistant:
                 f"{self.settings.max_question_chars}. Please shorten it.")
         return question
 
-    def ask(self, question: str, k: int | None = None, filters: dict | None = None) -> Answer:
+    def standalone(self, question: str, history: list[str] | None = None) -> str:
+        """The question with a follow-up's earlier subject carried in (see conversation.py)."""
+        lexical = self.retriever.lexical()
+
+        def specificity(term: str) -> float:
+            stems = tokenize(term)
+            return max((lexical.idf.get(s, lexical.default_idf) for s in stems), default=0.0)
+
+        return condense(question, history or [], specificity)
+
+    def ask(self, question: str, k: int | None = None, filters: dict | None = None,
+            history: list[str] | None = None) -> Answer:
+        """Answer a question; `history` holds the earlier standalone questions, oldest first."""
         question = self.check_question(question)
         started = time.perf_counter()
-        retrieval = self._retrieve({"question": question, "k": k, "filters": filters})
+        standalone = self.standalone(question, history)
+        retrieval = self._retrieve({"question": standalone, "k": k, "filters": filters})
         answered = time.perf_counter()
         answer = self.answerer.invoke(retrieval)
         done = time.perf_counter()
-        answer.standalone_question = question
+        answer.question = question
+        answer.standalone_question = standalone
         answer.timings_ms = {"retrieve": round((answered - started) * 1000, 1),
                              "answer": round((done - answered) * 1000, 1),
                              "total": round((done - started) * 1000, 1)}
         return answer
 
-    def stream(self, question: str, k: int | None = None,
-               filters: dict | None = None) -> Iterator[tuple[str, Answer]]:
+    def stream(self, question: str, k: int | None = None, filters: dict | None = None,
+               history: list[str] | None = None) -> Iterator[tuple[str, Answer]]:
         """Yield (text so far, answer) as the answer grows, line by line."""
-        answer = self.ask(question, k, filters)
+        answer = self.ask(question, k, filters, history)
         text = ""
         for line in answer.answer.split("\n"):
             text = f"{text}\n{line}" if text else line
@@ -86,8 +101,12 @@ class Assistant:
 
 
 def vocabulary(settings: Settings) -> Vocabulary | None:
-    readme = settings.knowledge_dir / "README.md"
-    return Vocabulary.from_readme(readme) if readme.exists() else None
+    """The topic and sector vocabulary: the knowledge dir's README, else the project's own."""
+    for readme in (settings.knowledge_dir / "README.md", PROJECT_ROOT / "knowledge" / "README.md"):
+        vocab = Vocabulary.from_readme(readme) if readme.exists() else None
+        if vocab and vocab.topics:
+            return vocab
+    return None
 
 
 def ingest_paths(settings: Settings, paths: list[Path] | None = None, *,

@@ -1,0 +1,88 @@
+"""Answers over the real knowledge base: cited, grounded, filtered, and refused when off-topic."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant.answering import split_sentences
+
+CITED_LINE = re.compile(r"^- .+ \[(\d+)\]$")
+
+
+def test_joint_committee_question_cites_governance_guidance(kb):
+    answer = kb.ask("How should a joint committee be set up?")
+    assert not answer.refused
+    sources = [c.source for c in answer.citations]
+    assert all((kb.settings.knowledge_dir / s).exists() for s in sources)
+    assert "guidance/governance-structures.md" in sources
+
+
+def test_every_sentence_carries_a_citation_to_a_passage_that_contains_it(kb):
+    answer = kb.ask("How can capacity building outlast a change of administration?")
+    assert not answer.refused and answer.citations
+    by_number = {c.n: c for c in answer.citations}
+    assert sorted(by_number) == list(range(1, len(by_number) + 1))
+    lines = [line for line in answer.answer.splitlines() if line.strip()]
+    sentence_lines = [line for line in lines if not line.startswith("**")]
+    assert sentence_lines
+    for line in sentence_lines:
+        match = CITED_LINE.match(line)
+        assert match, f"uncited line: {line!r}"
+        sentence = line[2 : line.rindex(" [")]
+        assert sentence in split_sentences(by_number[int(match.group(1))].text)
+
+
+@pytest.mark.parametrize("question", [
+    "What is a good recipe for chocolate cake?",
+    "How do I cook risotto with mushrooms?",
+    "Who won the football World Cup in 2022?",
+    "Which team has the best striker in the Premier League?",
+])
+def test_unrelated_questions_are_refused_plainly(kb, question):
+    answer = kb.ask(question)
+    assert answer.refused
+    assert answer.citations == []
+    assert answer.answer.startswith("The knowledge base does not cover this question.")
+    assert "nearest topics the knowledge base does cover" in answer.answer
+
+
+@pytest.mark.parametrize("question", [
+    "How should a joint committee be set up?",
+    "What financing instruments reduce risk for investors in a bilateral partnership?",
+    "How did the Suzhou Industrial Park transfer Singapore's know-how?",
+    "What are good indicators to monitor a partnership?",
+])
+def test_partnership_questions_are_answered(kb, question):
+    answer = kb.ask(question)
+    assert not answer.refused, answer.answer
+    assert answer.citations
+
+
+def test_type_filter_keeps_only_case_studies(kb):
+    answer = kb.ask("How was the joint committee organised?", filters={"doc_type": "case-study"})
+    assert answer.citations
+    assert {c.doc_type for c in answer.citations} == {"case-study"}
+
+
+def test_country_filter_keeps_only_that_country(kb):
+    answer = kb.ask("What went wrong with the railway loan?", filters={"country": "KEN"})
+    assert answer.citations
+    assert {c.doc_id for c in answer.citations} == {"case-studies/kenya-china-standard-gauge-railway"}
+
+
+def test_overlong_question_gets_a_clear_message(kb):
+    from assistant.service import QuestionError
+
+    with pytest.raises(QuestionError, match="limit is"):
+        kb.ask("governance " * 500)
+
+
+def test_json_has_the_documented_shape(kb):
+    data = kb.ask("Which confidence-building measures help early in a partnership?").to_json()
+    assert set(data) == {"question", "standalone_question", "answer", "refused", "citations",
+                         "timings_ms"}
+    assert set(data["timings_ms"]) == {"retrieve", "answer", "total"}
+    citation = data["citations"][0]
+    assert {"n", "doc_id", "title", "doc_type", "source", "section", "text", "score"} <= set(citation)
