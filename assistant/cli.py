@@ -40,9 +40,12 @@ def ask(args: argparse.Namespace, settings: Settings) -> int:
     else:
         questions = [args.question]
     status = 0
+    asked: list[str] = []  # with --conversation, each question may follow up the ones before
     for question in questions:
         try:
-            answer = assistant.ask(question, k=args.k, filters=_filters(args)).to_json()
+            answer = assistant.ask(question, k=args.k, filters=_filters(args),
+                                   history=asked if args.conversation else None).to_json()
+            asked.append(answer["standalone_question"])
         except QuestionError as exc:
             if args.json:
                 print(json.dumps({"question": question, "error": str(exc)}, ensure_ascii=False))
@@ -51,7 +54,7 @@ def ask(args: argparse.Namespace, settings: Settings) -> int:
             status = 1
             continue
         if args.json:
-            print(json.dumps(answer, ensure_ascii=False))
+            print(json.dumps(answer, ensure_ascii=False), flush=True)
         else:
             _print_answer(answer)
     return status
@@ -119,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     ask_p.add_argument("question", nargs="?")
     ask_p.add_argument("--questions", help="JSON-lines file of {\"question\": ...}")
     ask_p.add_argument("--json", action="store_true")
+    ask_p.add_argument("--conversation", action="store_true",
+                       help="treat the --questions file as one conversation (follow-ups)")
     ask_p.add_argument("--k", type=int, help="passages to cite at most")
     add_filter_flags(ask_p)
     sub.add_parser("ingest", help="same as ingest.py", parents=[ingest_parser()], add_help=False)

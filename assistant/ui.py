@@ -38,6 +38,9 @@ def sources_html(answer: Answer | None) -> str:
     if answer is None or not answer.citations:
         return "<div class='sources'><p>Cited passages appear here.</p></div>"
     parts = ["<div class='sources'>"]
+    if answer.standalone_question and answer.standalone_question != answer.question:
+        parts.append(f"<p class='standalone'>Searched as: <em>"
+                     f"{html.escape(answer.standalone_question)}</em></p>")
     for c in answer.citations:
         section = f" › {html.escape(c.section)}" if c.section else ""
         page = f", page {c.page}" if c.page else ""
@@ -67,34 +70,38 @@ def filters_from(doc_type: str | None, topic: str | None, country: str | None) -
     return {k: v for k, v in chosen.items() if v not in (ANY, "", None)}
 
 
-def chat_turn(assistant: Assistant, message: str, history: list, doc_type: str = ANY,
-              topic: str = ANY, country: str = ANY):
-    """One chat turn: yields (conversation, sources panel, cleared textbox) as the answer grows."""
+def chat_turn(assistant: Assistant, message: str, history: list, asked: list[str],
+              doc_type: str = ANY, topic: str = ANY, country: str = ANY):
+    """One chat turn. `asked` holds this session's earlier standalone questions, so follow-ups
+    keep their context. Yields (conversation, sources panel, cleared textbox, asked)."""
     history = list(history or [])
+    asked = list(asked or [])
     history.append({"role": "user", "content": message})
     try:
         answer = None
-        for text, answer in assistant.stream(message,
+        for text, answer in assistant.stream(message, history=asked,
                                              filters=filters_from(doc_type, topic, country)):
-            yield history + [{"role": "assistant", "content": text}], sources_html(answer), ""
+            yield (history + [{"role": "assistant", "content": text}], sources_html(answer), "",
+                   asked)
+        asked.append(answer.standalone_question)
         history.append({"role": "assistant",
                         "content": answer.answer + references_markdown(answer)})
-        yield history, sources_html(answer), ""
+        yield history, sources_html(answer), "", asked
     except QuestionError as exc:
         history.append({"role": "assistant", "content": str(exc)})
-        yield history, sources_html(None), ""
+        yield history, sources_html(None), "", asked
     except Exception:  # a user sees a plain message; the trace goes to the log
         log.exception("answering failed")
         history.append({"role": "assistant",
                         "content": "Sorry, something went wrong while answering. "
                                    "Please try again."})
-        yield history, sources_html(None), ""
+        yield history, sources_html(None), "", asked
 
 
 def ask_json(assistant: Assistant, question: str, doc_type: str = "", topic: str = "",
-             country: str = "", k: int = 0) -> dict:
+             country: str = "", k: int = 0, history: list[str] | None = None) -> dict:
     try:
-        answer = assistant.ask(question, k=k or None,
+        answer = assistant.ask(question, k=k or None, history=history,
                                filters=filters_from(doc_type, topic, country))
     except QuestionError as exc:
         return {"question": question, "error": str(exc)}
@@ -111,13 +118,15 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
 
         topics = sorted(vocabulary(assistant.settings).topics)
 
-    def respond(message: str, history: list, doc_type: str, topic: str, country: str):
-        yield from chat_turn(assistant, message, history, doc_type, topic, country)
+    def respond(message: str, history: list, asked: list, doc_type: str, topic: str,
+                country: str):
+        yield from chat_turn(assistant, message, history, asked, doc_type, topic, country)
 
     def ask_api(question: str, doc_type: str = "", topic: str = "", country: str = "",
-                k: int = 0) -> dict:
-        """Answer one question; returns the same JSON as `python -m assistant ask --json`."""
-        return ask_json(assistant, question, doc_type, topic, country, k)
+                k: int = 0, history: list[str] | None = None) -> dict:
+        """Answer one question; returns the same JSON as `python -m assistant ask --json`.
+        `history`: earlier standalone questions of the conversation, oldest first."""
+        return ask_json(assistant, question, doc_type, topic, country, k, history)
 
     with gr.Blocks(title="Partnership Design Assistant") as demo:
         gr.Markdown("## Partnership Design Assistant\nAnswers on designing long-term bilateral "
@@ -146,11 +155,12 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
                 gr.Markdown("### Sources")
                 sources = gr.HTML(sources_html(None), elem_id="sources")
 
-        inputs = [box, chat, doc_type, topic, country]
-        outputs = [chat, sources, box]
+        asked = gr.State([])  # per-session standalone questions, for follow-ups
+        inputs = [box, chat, asked, doc_type, topic, country]
+        outputs = [chat, sources, box, asked]
         box.submit(respond, inputs, outputs, api_visibility="private")
         send.click(respond, inputs, outputs, api_visibility="private")
-        clear.click(lambda: ([], sources_html(None), ""), None, outputs,
+        clear.click(lambda: ([], sources_html(None), "", []), None, outputs,
                     api_visibility="private")
         gr.api(ask_api, api_name="ask")
     return demo
