@@ -63,18 +63,32 @@ def ask(args: argparse.Namespace, settings: Settings) -> int:
 def ingest(args: argparse.Namespace, settings: Settings) -> int:
     from .service import ingest_paths
 
+    overrides = {key: value for key, value in (
+        ("type", args.type),
+        ("countries", [c.strip().upper() for c in args.countries.split(",")]
+         if args.countries else None),
+        ("topics", [t.strip() for t in args.topics.split(",")] if args.topics else None),
+        ("sectors", [t.strip() for t in args.sectors.split(",")] if args.sectors else None),
+    ) if value}
     try:
-        report = ingest_paths(settings, [Path(p) for p in args.paths] or None, prune=args.prune)
+        report = ingest_paths(settings, [Path(p) for p in args.paths] or None, prune=args.prune,
+                              dry_run=args.dry_run, rebuild=args.rebuild, wait=args.wait,
+                              overrides=overrides or None)
     except IngestLockedError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
     summary = report.summary()
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     if args.json:
         print(json.dumps(summary, ensure_ascii=False))
     else:
-        print(f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
-              f"removed {report.removed}, failed {len(report.failed)}; {report.chunks} chunks "
-              f"in {summary['seconds']} s ({summary['words_per_s']} words/s)")
+        verb = "would be " if args.dry_run else ""
+        print(f"{'DRY RUN, nothing written: ' if args.dry_run else ''}{verb}added {report.added}, "
+              f"{verb}updated {report.updated}, unchanged {report.unchanged}, {verb}removed "
+              f"{report.removed}, failed {len(report.failed)}; {report.chunks} chunks in "
+              f"{summary['seconds']} s ({summary['words_per_s']} words/s, "
+              f"{summary['chunks_per_s']} chunks/s)")
         for failure in report.failed:
             print(f"  FAILED {failure['path']}: {failure['error']}")
     return 0 if report.ok else 1
@@ -112,6 +126,15 @@ def ingest_parser() -> argparse.ArgumentParser:
     parser.add_argument("--json", action="store_true", help="end with one JSON summary line")
     parser.add_argument("--prune", action="store_true",
                         help="remove documents whose files are gone from the given folders")
+    parser.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
+    parser.add_argument("--rebuild", action="store_true",
+                        help="build the index afresh from these paths, swapped in when complete")
+    parser.add_argument("--wait", action="store_true", help="wait for another running ingest")
+    parser.add_argument("--type", choices=["guidance", "case-study", "agreement", "reference"],
+                        help="document type for files without their own metadata")
+    parser.add_argument("--countries", help="ISO alpha-3 codes, e.g. JPN,MEX")
+    parser.add_argument("--topics", help="topics from knowledge/README.md, comma-separated")
+    parser.add_argument("--sectors", help="sectors from knowledge/README.md, comma-separated")
     return parser
 
 

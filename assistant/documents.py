@@ -12,7 +12,9 @@ import yaml
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 TEXT_SUFFIXES = {".txt"}
-SUPPORTED_SUFFIXES = MARKDOWN_SUFFIXES | TEXT_SUFFIXES
+HTML_SUFFIXES = {".html", ".htm"}
+SUPPORTED_SUFFIXES = MARKDOWN_SUFFIXES | TEXT_SUFFIXES | HTML_SUFFIXES | {".pdf", ".docx", ".xml"}
+SIDECAR_SUFFIX = ".meta.yaml"
 DOC_TYPES = {"guidance", "case-study", "agreement", "reference"}
 CURATED_TYPES = {"guidance", "case-study"}  # the knowledge base proper: full schema applies
 CASE_STUDY_FIELDS = ("countries", "sectors", "period", "sources")
@@ -151,29 +153,86 @@ def split_sections(body: str) -> tuple[str | None, list[Section]]:
     return title, sections
 
 
-def load_document(path: Path, doc_id: str, source: str, vocab: Vocabulary | None = None,
-                  overrides: dict | None = None) -> SourceDocument:
-    """Read one Markdown or text file. Raises DocumentError with the reason it cannot be used."""
-    suffix = path.suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        raise DocumentError(f"unsupported file type '{suffix or path.name}'")
-    data = path.read_bytes()
-    if not data.strip():
-        raise DocumentError("file is empty")
+def sidecar_for(path: Path) -> Path | None:
+    """`report.meta.yaml` (or `report.pdf.meta.yaml`) beside `report.pdf` carries its metadata."""
+    for candidate in (path.with_name(path.name + SIDECAR_SUFFIX),
+                      path.with_name(path.stem + SIDECAR_SUFFIX)):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def fingerprint(path: Path, overrides: dict | None = None) -> str:
+    """Content hash of everything that shapes a document: file, sidecar and flags."""
+    sidecar = sidecar_for(path)
+    parts = [path.read_bytes(), sidecar.read_bytes() if sidecar else b"",
+             repr(sorted((overrides or {}).items())).encode()]
+    return content_hash(b"\0".join(parts))
+
+
+def _read_sidecar(path: Path) -> dict:
+    sidecar = sidecar_for(path)
+    if sidecar is None:
+        return {}
     try:
-        text = data.decode("utf-8-sig")
+        meta = yaml.safe_load(sidecar.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise DocumentError(f"sidecar {sidecar.name} is not valid YAML") from exc
+    if not isinstance(meta, dict):
+        raise DocumentError(f"sidecar {sidecar.name} must be a mapping of field: value")
+    return meta
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DocumentError(f"not UTF-8 text (byte {exc.start} cannot be decoded)") from exc
 
-    meta, body = split_front_matter(text, path) if suffix in MARKDOWN_SUFFIXES else ({}, text)
-    meta = {"type": "reference", **(overrides or {}), **meta}
-    if len(meta) > 1:
-        problems = validate_front_matter({"title": path.stem, **meta}, vocab)
-        if problems:
-            raise DocumentError("front matter: " + "; ".join(problems))
 
-    heading_title, sections = (split_sections(body) if suffix in MARKDOWN_SUFFIXES
-                               else (None, [Section([], body.strip())]))
+def _read(path: Path, suffix: str, data: bytes) -> tuple[dict, str | None, list[Section]]:
+    """The file's own metadata, title and sections, by format."""
+    from . import formats
+
+    if suffix == ".pdf":
+        return formats.read_pdf(path)
+    if suffix == ".docx":
+        return formats.read_docx(path)
+    if suffix == ".xml":
+        return formats.read_tota(path)
+    text = _decode(data)
+    if suffix in HTML_SUFFIXES:
+        return formats.read_html(path, text)
+    if suffix in MARKDOWN_SUFFIXES:
+        meta, body = split_front_matter(text, path)
+        title, sections = split_sections(body)
+        return meta, title, sections
+    return {}, None, [Section([], text.strip())]
+
+
+def load_document(path: Path, doc_id: str, source: str, vocab: Vocabulary | None = None,
+                  overrides: dict | None = None) -> SourceDocument:
+    """Read one file of any supported format. Raises DocumentError saying why it cannot be used.
+
+    Metadata, weakest first: defaults, flags (`overrides`), the format's own (ToTA <meta>), the
+    sidecar, and a Markdown file's front matter.
+    """
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise DocumentError(f"unsupported file type '{suffix or path.name}'; supported: "
+                            + ", ".join(sorted(SUPPORTED_SUFFIXES)))
+    data = path.read_bytes()
+    if not data.strip():
+        raise DocumentError("file is empty")
+    own_meta, heading_title, sections = _read(path, suffix, data)
+    front_matter = own_meta if suffix in MARKDOWN_SUFFIXES else {}
+    format_meta = {} if suffix in MARKDOWN_SUFFIXES else own_meta
+    explicit = {**format_meta, **_read_sidecar(path), **front_matter}
+    meta = {"type": "reference", **(overrides or {}), **explicit}
+    if explicit or overrides:
+        problems = validate_front_matter({"title": heading_title or path.stem, **meta}, vocab)
+        if problems:
+            raise DocumentError("metadata: " + "; ".join(problems))
     if not sections:
         raise DocumentError("no text after the front matter")
     title = str(meta.get("title") or heading_title or path.stem.replace("-", " ").replace("_", " "))
@@ -182,7 +241,7 @@ def load_document(path: Path, doc_id: str, source: str, vocab: Vocabulary | None
         source=source,
         title=title,
         doc_type=str(meta.get("type", "reference")),
-        content_hash=content_hash(data + repr(sorted((overrides or {}).items())).encode()),
+        content_hash=fingerprint(path, overrides),
         sections=sections,
         meta=meta,
     )

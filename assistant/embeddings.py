@@ -33,7 +33,8 @@ def resolve_model_path(name: str) -> Path:
 class SentenceEmbeddings(Embeddings):
     """LangChain embeddings over sentence-transformers; vectors are unit length (cosine = dot)."""
 
-    def __init__(self, model_name: str = PACKAGED_MODEL, batch_size: int = 64) -> None:
+    def __init__(self, model_name: str = PACKAGED_MODEL, batch_size: int = 16,
+                 quantize: bool = False) -> None:
         import torch
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as transformers_logging
@@ -43,8 +44,17 @@ class SentenceEmbeddings(Embeddings):
         # Two cores: more threads than that only contend.
         torch.set_num_threads(max(1, min(torch.get_num_threads(), os.cpu_count() or 1)))
         self.model = SentenceTransformer(str(resolve_model_path(model_name)), device="cpu")
+        if quantize:
+            # int8 weights for the linear layers: ~2.5x faster on this CPU; see README for the
+            # measured effect on retrieval before turning it on.
+            import warnings
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                self.model = torch.ao.quantization.quantize_dynamic(
+                    self.model, {torch.nn.Linear}, dtype=torch.qint8)
         self.batch_size = batch_size
-        self.name = model_name
+        self.name = f"{model_name}{'+int8' if quantize else ''}"
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         vectors = self.model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,

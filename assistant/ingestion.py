@@ -13,7 +13,7 @@ from tqdm import tqdm
 
 from .chunking import Passage, chunk_document, document_metadata
 from .config import Settings
-from .documents import DocumentError, SourceDocument, Vocabulary, content_hash, load_document
+from .documents import DocumentError, SourceDocument, Vocabulary, fingerprint, load_document
 from .embeddings import SentenceEmbeddings
 from .store import KnowledgeIndex
 
@@ -35,6 +35,8 @@ class IngestReport:
     chunks: int = 0
     words: int = 0
     seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    dry_run: bool = False
 
     def summary(self) -> dict:
         out = asdict(self)
@@ -82,22 +84,36 @@ def discover(root: Path) -> Iterator[Path]:
 def source_name(path: Path, root: Path, knowledge_dir: Path) -> str:
     """The path shown to users: relative to the knowledge dir when inside it, else to the root."""
     path = path.resolve()
-    for base in (knowledge_dir.resolve(), root.resolve().parent if root.is_dir() else None):
-        if base is not None and path.is_relative_to(base):
-            return path.relative_to(base).as_posix()
+    # A folder's files are named from the folder down (`xml/pta_1.xml`); a single file by its
+    # folder and name too, so that both ways of ingesting it give the same document id.
+    base = root.resolve().parent if root.is_dir() else root.resolve().parent.parent
+    for candidate in (knowledge_dir.resolve(), base):
+        if path.is_relative_to(candidate):
+            return path.relative_to(candidate).as_posix()
     return path.name
 
 
+@dataclass
+class _Pending:
+    doc: SourceDocument
+    passages: list[Passage]
+    path: Path
+    is_update: bool
+
+
 class Ingestor:
-    """Brings the index in line with a set of files. Embeds only what changed."""
+    """Brings the index in line with a set of files. Embeds only what changed, in batches
+    across files so that small documents still fill the model's batches."""
 
     def __init__(self, settings: Settings, index: KnowledgeIndex,
-                 embeddings: Callable[[], SentenceEmbeddings], vocab: Vocabulary | None) -> None:
+                 embeddings: Callable[[], SentenceEmbeddings], vocab: Vocabulary | None,
+                 batch_passages: int = 256) -> None:
         self.settings = settings
         self.index = index
         self._embeddings_factory = embeddings
         self._embeddings: SentenceEmbeddings | None = None
         self.vocab = vocab
+        self.batch_passages = batch_passages
 
     @property
     def embeddings(self) -> SentenceEmbeddings:
@@ -107,71 +123,97 @@ class Ingestor:
         return self._embeddings
 
     def run(self, paths: list[Path], prune: bool = False, overrides: dict | None = None,
-            progress: bool | None = None) -> IngestReport:
+            progress: bool | None = None, dry_run: bool = False) -> IngestReport:
         started = time.perf_counter()
-        report = IngestReport()
+        report = IngestReport(dry_run=dry_run)
         known = self.index.documents()
         files: list[tuple[Path, Path]] = []
         for root in paths:
             if not root.exists():
                 report.failed.append({"path": str(root), "error": "no such file or folder"})
                 continue
-            files += [(path, root) for path in discover(root)]
+            for path in discover(root):
+                if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+                    report.warnings.append(f"skipped {path}: it links outside {root}")
+                    continue
+                files.append((path, root))
 
-        seen: set[str] = set()
+        seen: dict[str, Path] = {}
+        pending: list[_Pending] = []
         # tqdm hides itself when stderr is not a terminal (disable=None).
-        for path, root in tqdm(files, desc="ingest", unit="file",
-                               disable=None if progress is None else not progress):
+        bar = tqdm(files, desc="ingest", unit="file",
+                   disable=None if progress is None else not progress)
+        for path, root in bar:
             source = source_name(path, root, self.settings.knowledge_dir)
             doc_id = source.rsplit(".", 1)[0] if "." in Path(source).name else source
-            seen.add(doc_id)
+            if doc_id in seen:
+                report.failed.append({"path": str(path), "error": f"same document id as "
+                                      f"{seen[doc_id]}; rename one of them"})
+                continue
+            seen[doc_id] = path
             try:
-                self._sync_file(path, doc_id, source, known.get(doc_id), report, overrides)
+                item = self._prepare(path, doc_id, source, known.get(doc_id), report, overrides)
             except DocumentError as exc:
                 report.failed.append({"path": str(path), "error": str(exc)})
+                continue
             except OSError as exc:
                 report.failed.append({"path": str(path), "error": f"cannot read: {exc.strerror}"})
+                continue
+            if item is None:
+                continue
+            report.chunks += len(item.passages)
+            report.words += sum(len(p.text.split()) for p in item.passages)
+            report.updated += item.is_update
+            report.added += not item.is_update
+            if not dry_run:
+                pending.append(item)
+                if sum(len(p.passages) for p in pending) >= self.batch_passages:
+                    self._write(pending)
+                    pending = []
+        if pending:
+            self._write(pending)
 
         if prune:
-            report.removed = self._prune(paths, known, seen)
-        if report.added or report.updated or report.removed:
+            report.removed = self._prune(paths, known, set(seen), dry_run)
+        if not dry_run and (report.added or report.updated or report.removed):
             self.index.bump_generation()
         report.seconds = time.perf_counter() - started
         return report
 
-    def _sync_file(self, path: Path, doc_id: str, source: str, known: dict | None,
-                   report: IngestReport, overrides: dict | None) -> None:
+    def _prepare(self, path: Path, doc_id: str, source: str, known: dict | None,
+                 report: IngestReport, overrides: dict | None) -> _Pending | None:
         size_mb = path.stat().st_size / 1e6
         if size_mb > self.settings.max_file_mb:
             raise DocumentError(f"file is {size_mb:.1f} MB, over the {self.settings.max_file_mb:g} "
                                 "MB limit (ASSISTANT_MAX_FILE_MB)")
-        data = path.read_bytes()
-        digest = content_hash(data + repr(sorted((overrides or {}).items())).encode())
-        if known and known.get("content_hash") == digest:
+        if known and known.get("content_hash") == fingerprint(path, overrides):
             report.unchanged += 1
-            return
+            return None
         doc = load_document(path, doc_id, source, self.vocab, overrides)
         passages = chunk_document(doc, self.settings.chunk_words)
-        self._write(doc, passages, path)
-        report.chunks += len(passages)
-        report.words += sum(len(p.text.split()) for p in passages)
-        if known:
-            report.updated += 1
-        else:
-            report.added += 1
+        if not passages:
+            raise DocumentError("no text to index")
+        return _Pending(doc, passages, path, is_update=known is not None)
 
-    def _write(self, doc: SourceDocument, passages: list[Passage], path: Path) -> None:
-        # New passages go in before old ones go out: a run that dies here leaves the previous
-        # version answering, and the next run (seeing the old hash) finishes the job.
-        vectors = self.embeddings.embed_documents([p.embedding_text for p in passages])
-        self.index.add_passages([p.id for p in passages], [p.text for p in passages],
-                                [p.metadata for p in passages], vectors)
-        record = document_metadata(doc)
-        record.update(path=str(path.resolve()), chunks=len(passages))
-        self.index.record_document(doc.doc_id, record)
-        self.index.drop_stale_passages(doc.doc_id, doc.content_hash)
+    def _write(self, batch: list[_Pending]) -> None:
+        vectors = self.embeddings.embed_documents(
+            [p.embedding_text for item in batch for p in item.passages])
+        offset = 0
+        for item in batch:
+            mine = vectors[offset : offset + len(item.passages)]
+            offset += len(item.passages)
+            # New passages go in before old ones go out: a run that dies here leaves the
+            # previous version answering, and the next run (seeing the old hash) finishes.
+            self.index.add_passages([p.id for p in item.passages],
+                                    [p.text for p in item.passages],
+                                    [p.metadata for p in item.passages], mine)
+            record = document_metadata(item.doc)
+            record.update(path=str(item.path.resolve()), chunks=len(item.passages))
+            self.index.record_document(item.doc.doc_id, record)
+            self.index.drop_stale_passages(item.doc.doc_id, item.doc.content_hash)
 
-    def _prune(self, roots: list[Path], known: dict[str, dict], seen: set[str]) -> int:
+    def _prune(self, roots: list[Path], known: dict[str, dict], seen: set[str],
+               dry_run: bool) -> int:
         """Forget documents that lived under the given folders and whose files are gone."""
         dirs = [r.resolve() for r in roots if r.is_dir()]
         removed = 0
@@ -180,6 +222,7 @@ class Ingestor:
             if doc_id in seen or not any(path.is_relative_to(d) for d in dirs):
                 continue
             if not path.exists():
-                self.index.forget_document(doc_id)
+                if not dry_run:
+                    self.index.forget_document(doc_id)
                 removed += 1
         return removed

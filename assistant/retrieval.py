@@ -133,7 +133,11 @@ class HybridRetriever:
         if self._lexical is not None and now - self._checked < self.recheck_seconds:
             return self._lexical
         with self._lock:
-            generation = self.index.generation()
+            try:
+                generation = self.index.generation()
+            except Exception:  # the collections were swapped by a rebuild: attach to the new
+                self.index.reopen()
+                generation = self.index.generation()
             self._checked = now
             if self._lexical is None or generation != self._generation:
                 got = self.index.all_passages()

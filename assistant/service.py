@@ -16,7 +16,7 @@ from .documents import Vocabulary
 from .embeddings import SentenceEmbeddings
 from .ingestion import Ingestor, IngestReport, writer_lock
 from .retrieval import HybridRetriever, tokenize
-from .store import KnowledgeIndex, make_client
+from .store import CATALOGUE_SUFFIX, REBUILD_SUFFIX, KnowledgeIndex, finish_rebuild, make_client
 
 
 class QuestionError(ValueError):
@@ -111,14 +111,40 @@ def vocabulary(settings: Settings) -> Vocabulary | None:
 
 def ingest_paths(settings: Settings, paths: list[Path] | None = None, *,
                  index: KnowledgeIndex | None = None, embeddings=None, wait: bool = False,
-                 **options) -> IngestReport:
-    """Run one ingest under the writer lock. The model loads only if something must be embedded."""
+                 rebuild: bool = False, **options) -> IngestReport:
+    """Run one ingest under the writer lock. The model loads only if something must be embedded.
+
+    With `rebuild`, a fresh index is built beside the live one and swapped in only when done;
+    documents whose files fail are carried over from the old index, so nothing is lost.
+    """
     index = index or build_index(settings)
-    embeddings = embeddings or (lambda: SentenceEmbeddings(settings.embedding_model,
-                                                           settings.embedding_batch_size))
+    embeddings = embeddings or (lambda: make_embeddings(settings))
+    paths = paths or [settings.knowledge_dir]
     with writer_lock(settings.data_dir, wait=wait):
-        ingestor = Ingestor(settings, index, embeddings, vocabulary(settings))
-        return ingestor.run(paths or [settings.knowledge_dir], **options)
+        if not rebuild or options.get("dry_run"):
+            return Ingestor(settings, index, embeddings, vocabulary(settings)).run(paths, **options)
+        for suffix in ("", CATALOGUE_SUFFIX):  # leftovers of a rebuild that died midway
+            try:
+                index.client.delete_collection(index.name + REBUILD_SUFFIX + suffix)
+            except Exception:
+                pass
+        fresh = KnowledgeIndex(index.client, index.name + REBUILD_SUFFIX)
+        options.pop("prune", None)
+        report = Ingestor(settings, fresh, embeddings, vocabulary(settings)).run(paths, **options)
+        failed = {Path(f["path"]).resolve() for f in report.failed}
+        keep = [doc_id for doc_id, record in index.documents().items()
+                if Path(record.get("path", "")).resolve() in failed]
+        fresh.copy_documents_from(index, keep)
+        fresh.bump_generation()
+        finish_rebuild(index.client, index.name)
+        index.reopen()
+        index.bump_generation()
+        return report
+
+
+def make_embeddings(settings: Settings) -> SentenceEmbeddings:
+    return SentenceEmbeddings(settings.embedding_model, settings.embedding_batch_size,
+                              settings.embedding_quantize)
 
 
 def build_index(settings: Settings) -> KnowledgeIndex:
@@ -127,8 +153,7 @@ def build_index(settings: Settings) -> KnowledgeIndex:
 
 def build_assistant(settings: Settings, embeddings: SentenceEmbeddings | None = None) -> Assistant:
     index = build_index(settings)
-    embeddings = embeddings or SentenceEmbeddings(settings.embedding_model,
-                                                  settings.embedding_batch_size)
+    embeddings = embeddings or make_embeddings(settings)
     retriever = HybridRetriever(index, embeddings, candidates=settings.candidates,
                                 rrf_k=settings.rrf_k, threshold=settings.relevance_threshold)
     answerer = ExtractiveAnswerer(retriever.lexical, lambda: len(index.documents()),

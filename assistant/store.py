@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-
 import chromadb
 from chromadb.config import Settings as ChromaSettings
 
@@ -11,6 +9,7 @@ from .config import Settings
 
 CATALOGUE_SUFFIX = "_documents"
 GENERATION_ID = "__generation__"  # catalogue record that changes whenever the index does
+REBUILD_SUFFIX = "__rebuild"
 
 
 def make_client(settings: Settings) -> chromadb.ClientAPI:
@@ -23,9 +22,19 @@ def make_client(settings: Settings) -> chromadb.ClientAPI:
     return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
 
 
-def batched(items: Sequence, size: int) -> Iterator[Sequence]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def finish_rebuild(client: chromadb.ClientAPI, name: str) -> None:
+    """Put a completed rebuild in place of the live index: drop the old, rename the new.
+
+    Readers never see a half-built index: the new one is complete before this runs, and if the
+    process dies between the drop and the rename, the next open finishes the job.
+    """
+    for suffix in ("", CATALOGUE_SUFFIX):
+        try:
+            client.delete_collection(name + suffix)
+        except Exception:  # already gone (an earlier attempt got this far)
+            pass
+    for suffix in ("", CATALOGUE_SUFFIX):
+        client.get_collection(name + REBUILD_SUFFIX + suffix).modify(name=name + suffix)
 
 
 class KnowledgeIndex:
@@ -37,11 +46,31 @@ class KnowledgeIndex:
 
     def __init__(self, client: chromadb.ClientAPI, name: str) -> None:
         self.client = client
-        self.passages = client.get_or_create_collection(
-            name, metadata={"hnsw:space": "cosine"}, embedding_function=None)
-        self.catalogue = client.get_or_create_collection(
-            name + CATALOGUE_SUFFIX, embedding_function=None)
+        self.name = name
         self.max_batch = max(1, min(client.get_max_batch_size(), 5000))
+        self.reopen()
+
+    def reopen(self) -> None:
+        """(Re)attach to the collections by name, e.g. after a rebuild swapped them."""
+        existing = {c if isinstance(c, str) else c.name for c in self.client.list_collections()}
+        if self.name not in existing and self.name + REBUILD_SUFFIX in existing:
+            finish_rebuild(self.client, self.name)  # a rebuild died between its two renames
+        self.passages = self.client.get_or_create_collection(
+            self.name, metadata={"hnsw:space": "cosine"}, embedding_function=None)
+        self.catalogue = self.client.get_or_create_collection(
+            self.name + CATALOGUE_SUFFIX, embedding_function=None)
+
+    def copy_documents_from(self, other: KnowledgeIndex, doc_ids: list[str]) -> None:
+        """Carry documents over unchanged (with their vectors) from another index."""
+        records = other.documents()
+        for doc_id in doc_ids:
+            if doc_id not in records:
+                continue
+            got = other.passages.get(where={"doc_id": doc_id},
+                                     include=["documents", "metadatas", "embeddings"])
+            self.add_passages(got["ids"], got["documents"], got["metadatas"],
+                              [list(map(float, v)) for v in got["embeddings"]])
+            self.record_document(doc_id, records[doc_id])
 
     # -- catalogue -------------------------------------------------------------------------
     def documents(self) -> dict[str, dict]:
