@@ -8,12 +8,32 @@ from dataclasses import asdict, dataclass, field
 from langchain_core.runnables import Runnable, RunnableConfig
 
 from .prompts import DOC_TYPE_LABELS, REFUSAL, TOPIC_QUESTIONS
-from .retrieval import LexicalIndex, Retrieval, ScoredPassage, tokenize
+from .retrieval import Retrieval, ScoredPassage, tokenize
+from .shapes import answer_shape
 
 _ABBREVIATIONS = {"u.s", "u.k", "e.g", "i.e", "mr", "ms", "dr", "no", "art", "arts", "para", "st",
                   "vs", "etc", "inc", "ltd", "co", "jan", "feb", "aug", "sept", "oct", "nov", "dec"}
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"”')\]]?\s+(?=[A-Z0-9“\"(])")
 _CITATION = re.compile(r"\[(\d+)\]")
+# Text in documents is data. Sentences that read like instructions to an assistant are never
+# quoted in answers nor passed to a language model.
+_INSTRUCTION_LIKE = re.compile(
+    r"\b(ignore|disregard|forget|override)\b.{0,60}\b(instructions?|prompts?|rules|guidelines|"
+    r"above|previous|prior)\b|\b(system prompt|you are now|act as an?|jailbreak|"
+    r"developer mode|reveal your)\b", re.IGNORECASE)
+
+
+def is_instruction_like(sentence: str) -> bool:
+    return bool(_INSTRUCTION_LIKE.search(sentence))
+
+
+def without_instructions(text: str) -> str:
+    """The passage with instruction-like sentences replaced by a marker."""
+    out = text
+    for sentence in split_sentences(text):
+        if is_instruction_like(sentence):
+            out = out.replace(sentence, "[instruction-like text removed]")
+    return out
 
 
 @dataclass
@@ -37,17 +57,35 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     standalone_question: str | None = None
     timings_ms: dict = field(default_factory=dict)
+    shape: str = "plain"
+    backend: str = "extractive"
+    # Share of sentences supported by the passages they cite: 1.0 for extractive answers (each
+    # sentence is quoted from its passage), measured by the verifier for generative ones.
+    support: float | None = None
+    dropped: list[dict] = field(default_factory=list)
+    note: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The answer as shown: a note (fallbacks) first, then the answer."""
+        return f"> {self.note}\n\n{self.answer}" if self.note else self.answer
 
     def to_json(self) -> dict:
-        return {
+        data = {
             "question": self.question,
             "standalone_question": self.standalone_question or self.question,
-            "answer": self.answer,
+            "answer": self.text,
             "refused": self.refused,
             "citations": [{k: v for k, v in asdict(c).items() if k != "page" or v is not None}
                           for c in self.citations],
             "timings_ms": self.timings_ms,
+            "shape": self.shape,
+            "backend": self.backend,
+            "support": self.support if not self.refused else None,
         }
+        if self.dropped:
+            data["dropped"] = self.dropped
+        return data
 
 
 def split_sentences(text: str) -> list[str]:
@@ -125,32 +163,49 @@ class ExtractiveAnswerer(Runnable[Retrieval, Answer]):
 
     def invoke(self, retrieval: Retrieval, config: RunnableConfig | None = None,
                **kwargs) -> Answer:
-        if not retrieval.relevant or not retrieval.passages:
+        if retrieval.groups and all(r.relevant and r.passages for _, r in retrieval.groups):
+            answer = self._compose_comparison(retrieval)
+        elif not retrieval.relevant or not retrieval.passages:
             return Answer(retrieval.question, refusal_text(retrieval, self._documents_searched()),
                           refused=True)
-        picked = self._pick_sentences(retrieval, self._lexical())
-        return self._compose(retrieval, picked)
+        else:
+            shape = answer_shape(retrieval.question)
+            candidates = self._score_sentences(retrieval.question, retrieval.passages)
+            if shape == "examples":
+                answer = self._compose_examples(retrieval, candidates)
+            else:
+                answer = self._compose(retrieval, self._select(candidates), numbered=shape == "steps")
+            answer.shape = shape
+        answer.support = 1.0
+        return answer
 
-    def _pick_sentences(self, retrieval: Retrieval, lexical: LexicalIndex) -> list[tuple]:
-        query = set(tokenize(retrieval.question))
+    def _score_sentences(self, question: str, passages: list[ScoredPassage]) -> list[tuple]:
+        """(score, passage rank, position, sentence, terms), best first."""
+        lexical = self._lexical()
+        query = set(tokenize(question))
         candidates = []
-        for rank, passage in enumerate(retrieval.passages):
+        for rank, passage in enumerate(passages):
             for position, sentence in enumerate(split_sentences(passage.text)):
+                if is_instruction_like(sentence):
+                    continue
                 terms = tokenize(sentence)
                 overlap = query & set(terms)
                 weight = sum(lexical.idf.get(t, lexical.default_idf) for t in overlap)
                 score = weight / max(len(terms), 8) ** 0.5 / (1 + 0.25 * rank)
                 candidates.append((score, rank, position, sentence, set(terms)))
         candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
-        if not candidates or candidates[0][0] == 0:
+        if candidates and candidates[0][0] == 0:
             # Nothing shares a word with the question (a dense-only match): lead with the
             # opening sentences of the best passages rather than arbitrary ones.
             candidates.sort(key=lambda c: (c[1], c[2]))
+        return candidates
 
+    def _select(self, candidates: list[tuple], limit: int | None = None) -> list[tuple]:
+        limit = limit or self.max_sentences
         chosen, per_passage = [], {}
         for candidate in candidates:
             score, rank, _, _, terms = candidate
-            if len(chosen) >= self.max_sentences:
+            if len(chosen) >= limit:
                 break
             if chosen and score == 0 and candidates[0][0] > 0:
                 break
@@ -162,16 +217,19 @@ class ExtractiveAnswerer(Runnable[Retrieval, Answer]):
             per_passage[rank] = per_passage.get(rank, 0) + 1
         return chosen
 
-    def _compose(self, retrieval: Retrieval, chosen: list[tuple]) -> Answer:
+    def _compose(self, retrieval: Retrieval, chosen: list[tuple], numbered: bool = False) -> Answer:
         passages = retrieval.passages
+        cite = _Numbering(passages)
+        if numbered:  # steps or options: one numbered list in order of relevance
+            ordered = sorted(chosen, key=lambda c: (c[1], c[2]))
+            lines = [f"{i}. {c[3]} {cite(c[1])}" for i, c in enumerate(ordered, start=1)]
+            return Answer(retrieval.question, "\n".join(lines), False, cite.citations)
         # Documents in the order of their best passage; sentences in reading order within them.
         doc_order: list[str] = []
         for rank in sorted({c[1] for c in chosen}):
             doc_id = passages[rank].metadata["doc_id"]
             if doc_id not in doc_order:
                 doc_order.append(doc_id)
-        numbers: dict[int, int] = {}
-        citations: list[Citation] = []
         blocks = []
         for doc_id in doc_order:
             mine = sorted((c for c in chosen if passages[c[1]].metadata["doc_id"] == doc_id),
@@ -179,13 +237,67 @@ class ExtractiveAnswerer(Runnable[Retrieval, Answer]):
             meta = passages[mine[0][1]].metadata
             label = DOC_TYPE_LABELS.get(meta["doc_type"], meta["doc_type"])
             lines = [f"**{meta['title']}** ({label})"]
-            for _, rank, _, sentence, _ in mine:
-                if rank not in numbers:
-                    numbers[rank] = len(numbers) + 1
-                    citations.append(citation_for(numbers[rank], passages[rank]))
-                lines.append(f"- {sentence} [{numbers[rank]}]")
+            lines += [f"- {c[3]} {cite(c[1])}" for c in mine]
             blocks.append("\n".join(lines))
-        return Answer(retrieval.question, "\n\n".join(blocks), refused=False, citations=citations)
+        return Answer(retrieval.question, "\n\n".join(blocks), False, cite.citations)
+
+    def _compose_examples(self, retrieval: Retrieval, candidates: list[tuple]) -> Answer:
+        """One line per case study: its title and the sentence that best answers."""
+        passages = retrieval.passages
+        cite = _Numbering(passages)
+        best: dict[str, tuple] = {}
+        for candidate in candidates:
+            doc_id = passages[candidate[1]].metadata["doc_id"]
+            best.setdefault(doc_id, candidate)
+        lines = [f"- **{passages[c[1]].metadata['title']}**: {c[3]} {cite(c[1])}"
+                 for c in sorted(best.values(), key=lambda c: (c[1], c[2]))]
+        return Answer(retrieval.question, "\n".join(lines), False, cite.citations)
+
+    def _compose_comparison(self, retrieval: Retrieval) -> Answer:
+        """A side-by-side table: a column per subject, a cited sentence in every cell."""
+        columns = []
+        for name, sub in retrieval.groups:
+            picked = self._select(self._score_sentences(sub.question, sub.passages), limit=4)
+            columns.append((name, sub.passages, sorted(picked, key=lambda c: (c[1], c[2]))))
+        numbering: list[ScoredPassage] = []
+        cites = []
+        for _, passages, picked in columns:
+            cells = []
+            for c in picked:
+                passage = passages[c[1]]
+                if passage not in numbering:
+                    numbering.append(passage)
+                cells.append(f"{c[3]} [{numbering.index(passage) + 1}]")
+            cites.append(cells)
+        rows = max(len(c) for c in cites)
+        header = "| | " + " | ".join(_cell(name) for name, _, _ in columns) + " |"
+        lines = [header, "|---|" + "---|" * len(columns)]
+        for i in range(rows):
+            cells = [_cell(c[i]) if i < len(c) else "" for c in cites]
+            lines.append(f"| {i + 1} | " + " | ".join(cells) + " |")
+        citations = [citation_for(n, p) for n, p in enumerate(numbering, start=1)]
+        answer = Answer(retrieval.question, "\n".join(lines), False, citations)
+        answer.shape = "comparison"
+        return answer
+
+
+class _Numbering:
+    """Numbers passages in the order an answer first cites them."""
+
+    def __init__(self, passages: list[ScoredPassage]) -> None:
+        self.passages = passages
+        self.numbers: dict[int, int] = {}
+        self.citations: list[Citation] = []
+
+    def __call__(self, rank: int) -> str:
+        if rank not in self.numbers:
+            self.numbers[rank] = len(self.numbers) + 1
+            self.citations.append(citation_for(self.numbers[rank], self.passages[rank]))
+        return f"[{self.numbers[rank]}]"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "/").replace("\n", " ")
 
 
 def cited_numbers(answer_text: str) -> set[int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +37,16 @@ class Settings(BaseSettings):
     answer_sentences: int = 8
     max_question_chars: int = 1000
 
-    answer_backend: Literal["extractive"] = "extractive"
+    answer_backend: Literal["extractive", "ollama", "openai"] = "extractive"
+    llm_base_url: str | None = Field(None, description="Ollama or OpenAI-compatible server URL.")
+    llm_model: str | None = None
+    llm_api_key: SecretStr | None = None  # else OPENAI_API_KEY from the environment
+    llm_timeout: float = 60.0
+    # A generated sentence counts as supported when its similarity to a sentence of the
+    # passage it cites reaches this (benchmarks/calibrate_verifier.py).
+    support_threshold: float = 0.35
+    # Below this share of supported sentences the extractive answer is shown instead.
+    min_support: float = 0.6
 
     max_file_mb: float = 20.0
     # all-MiniLM-L6-v2 reads 256 word pieces; 180 words plus the title header fit inside that.

@@ -14,6 +14,8 @@ _NOT_SUBJECTS = {
     "the", "a", "an", "in", "on", "for", "of", "to", "if", "it", "its", "we", "our", "i", "they",
     "their", "there", "this", "that", "these", "those", "has", "have", "had", "any", "tell", "give",
     "please", "explain", "describe", "compare", "list", "name", "show", "what's", "how's", "now",
+    "under", "after", "before", "during", "since", "with", "from", "about", "between", "while",
+    "although", "because", "as", "at", "by", "once", "yes", "no",
 }
 _FOLLOW_UP_OPENERS = re.compile(
     r"^\s*(and|but|so|also|then|what about|how about|and what|and how|what else|why not|"
@@ -48,7 +50,7 @@ def subjects(question: str) -> list[str]:
 
 
 def content_terms(question: str) -> list[str]:
-    words = re.findall(r"[a-zA-Z][a-zA-Z\-]+", question.lower())
+    words = re.findall(r"[^\W\d_][\w\-]+", question.lower())
     return [w for w in words if w not in STOPWORDS and w not in _NOT_SUBJECTS and len(w) > 2]
 
 

@@ -52,6 +52,8 @@ class Retrieval:
     relevant: bool
     filters: dict = field(default_factory=dict)
     timings_ms: dict = field(default_factory=dict)
+    # For comparisons: one (subject, retrieval) per compared subject.
+    groups: list[tuple[str, Retrieval]] = field(default_factory=list)
 
 
 def chroma_where(filters: dict) -> dict | None:

@@ -7,16 +7,23 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import HumanMessage, SystemMessage
 from langchain_core.runnables import RunnableLambda
 
 from .answering import Answer, ExtractiveAnswerer
+from .backends import make_chat_model
 from .config import PROJECT_ROOT, Settings
-from .conversation import condense
+from .conversation import condense, looks_like_follow_up
 from .documents import Vocabulary
 from .embeddings import SentenceEmbeddings
+from .generation import GenerativeAnswerer
 from .ingestion import Ingestor, IngestReport, writer_lock
-from .retrieval import HybridRetriever, tokenize
+from .prompts import CONDENSE_SYSTEM, CONDENSE_USER
+from .retrieval import HybridRetriever, Retrieval, tokenize
+from .shapes import answer_shape, compared_subjects, comparison_aspect
 from .store import CATALOGUE_SUFFIX, REBUILD_SUFFIX, KnowledgeIndex, finish_rebuild, make_client
+from .verification import CitationVerifier
 
 
 class QuestionError(ValueError):
@@ -29,16 +36,32 @@ class Assistant:
     index: KnowledgeIndex
     embeddings: SentenceEmbeddings
     retriever: HybridRetriever
-    answerer: ExtractiveAnswerer
+    answerer: ExtractiveAnswerer | GenerativeAnswerer
+    chat_model: BaseChatModel | None = None
 
     def __post_init__(self) -> None:
-        # question dict -> Retrieval -> Answer, as one LangChain Runnable; a generative backend
-        # replaces the last step.
-        self.chain = RunnableLambda(self._retrieve) | self.answerer
+        # {"question", "k", "filters"} -> Retrieval -> Answer, as one LangChain Runnable.
+        self.chain = RunnableLambda(self.retrieve) | self.answerer
 
-    def _retrieve(self, request: dict):
-        return self.retriever.retrieve(request["question"], request.get("k") or self.settings.k,
-                                       request.get("filters"))
+    def retrieve(self, request: dict) -> Retrieval:
+        """Retrieval shaped by the question: case studies for "which examples…", one search per
+        subject for "how did X and Y differ…"."""
+        question, filters = request["question"], dict(request.get("filters") or {})
+        k = request.get("k") or self.settings.k
+        shape = answer_shape(question)
+        if shape == "examples" and not filters.get("doc_type"):
+            filters["doc_type"] = "case-study"
+            k = max(k, 8)
+        retrieval = self.retriever.retrieve(question, k, filters)
+        if shape == "comparison":
+            compared = compared_subjects(question)
+            aspect = comparison_aspect(question, compared)
+            retrieval.groups = [(name, self.retriever.retrieve(f"{name} {aspect}", 3, filters))
+                                for name in compared]
+            if all(r.relevant for _, r in retrieval.groups):
+                retrieval.passages = [p for _, r in retrieval.groups for p in r.passages]
+                retrieval.relevant = True
+        return retrieval
 
     def check_question(self, question: str) -> str:
         question = (question or "").strip()
@@ -51,7 +74,19 @@ class Assistant:
         return question
 
     def standalone(self, question: str, history: list[str] | None = None) -> str:
-        """The question with a follow-up's earlier subject carried in (see conversation.py)."""
+        """The question with a follow-up's earlier subject carried in: by the chat model when
+        one is configured, else deterministically (conversation.py)."""
+        if history and self.chat_model is not None and looks_like_follow_up(question):
+            try:
+                reply = self.chat_model.invoke([
+                    SystemMessage(CONDENSE_SYSTEM),
+                    HumanMessage(CONDENSE_USER.format(history="\n".join(history[-3:]),
+                                                      question=question))])
+                rewritten = str(reply.content).strip().splitlines()[0].strip()
+                if 3 <= len(rewritten) <= self.settings.max_question_chars:
+                    return rewritten
+            except Exception:  # unreachable model: the deterministic method still works
+                pass
         lexical = self.retriever.lexical()
 
         def specificity(term: str) -> float:
@@ -63,28 +98,45 @@ class Assistant:
     def ask(self, question: str, k: int | None = None, filters: dict | None = None,
             history: list[str] | None = None) -> Answer:
         """Answer a question; `history` holds the earlier standalone questions, oldest first."""
+        final = None
+        for _, final in self.stream(question, k, filters, history):  # noqa: B007
+            pass
+        return final
+
+    def stream(self, question: str, k: int | None = None, filters: dict | None = None,
+               history: list[str] | None = None) -> Iterator[tuple[str, Answer | None]]:
+        """Yield (text so far, None) while the answer is written, then (text, Answer).
+
+        A generative backend streams its tokens; the extractive answer arrives line by line.
+        The final text can differ from the streamed one: unsupported sentences are dropped.
+        """
         question = self.check_question(question)
         started = time.perf_counter()
         standalone = self.standalone(question, history)
-        retrieval = self._retrieve({"question": standalone, "k": k, "filters": filters})
-        answered = time.perf_counter()
-        answer = self.answerer.invoke(retrieval)
+        retrieval = self.retrieve({"question": standalone, "k": k, "filters": filters})
+        retrieved = time.perf_counter()
+        answer: Answer | None = None
+        if isinstance(self.answerer, GenerativeAnswerer):
+            text = ""
+            for piece in self.answerer.stream_answer(retrieval):
+                if isinstance(piece, Answer):
+                    answer = piece
+                else:
+                    text += piece
+                    yield text, None
+        else:
+            answer = self.answerer.invoke(retrieval)
         done = time.perf_counter()
         answer.question = question
         answer.standalone_question = standalone
-        answer.timings_ms = {"retrieve": round((answered - started) * 1000, 1),
-                             "answer": round((done - answered) * 1000, 1),
+        answer.timings_ms = {"retrieve": round((retrieved - started) * 1000, 1),
+                             "answer": round((done - retrieved) * 1000, 1),
                              "total": round((done - started) * 1000, 1)}
-        return answer
-
-    def stream(self, question: str, k: int | None = None, filters: dict | None = None,
-               history: list[str] | None = None) -> Iterator[tuple[str, Answer]]:
-        """Yield (text so far, answer) as the answer grows, line by line."""
-        answer = self.ask(question, k, filters, history)
-        text = ""
-        for line in answer.answer.split("\n"):
-            text = f"{text}\n{line}" if text else line
-            yield text, answer
+        if not isinstance(self.answerer, GenerativeAnswerer):
+            lines = answer.text.split("\n")
+            for i in range(1, len(lines)):
+                yield "\n".join(lines[:i]), None
+        yield answer.text, answer
 
     def ingest(self, paths: list[Path] | None = None, **options) -> IngestReport:
         return ingest_paths(self.settings, paths, index=self.index,
@@ -151,11 +203,19 @@ def build_index(settings: Settings) -> KnowledgeIndex:
     return KnowledgeIndex(make_client(settings), settings.collection)
 
 
-def build_assistant(settings: Settings, embeddings: SentenceEmbeddings | None = None) -> Assistant:
+def build_assistant(settings: Settings, embeddings: SentenceEmbeddings | None = None,
+                    chat_model: BaseChatModel | None = None) -> Assistant:
+    """Wire the parts once. `chat_model` overrides the backend the settings name (tests)."""
     index = build_index(settings)
     embeddings = embeddings or make_embeddings(settings)
     retriever = HybridRetriever(index, embeddings, candidates=settings.candidates,
                                 rrf_k=settings.rrf_k, threshold=settings.relevance_threshold)
-    answerer = ExtractiveAnswerer(retriever.lexical, lambda: len(index.documents()),
-                                  max_sentences=settings.answer_sentences)
-    return Assistant(settings, index, embeddings, retriever, answerer)
+    extractive = ExtractiveAnswerer(retriever.lexical, lambda: len(index.documents()),
+                                    max_sentences=settings.answer_sentences)
+    chat_model = chat_model if chat_model is not None else make_chat_model(settings)
+    answerer = extractive
+    if chat_model is not None:
+        verifier = CitationVerifier(embeddings, settings.support_threshold)
+        answerer = GenerativeAnswerer(chat_model, extractive, verifier, settings.answer_backend,
+                                      settings.min_support)
+    return Assistant(settings, index, embeddings, retriever, answerer, chat_model)

@@ -82,7 +82,8 @@ def test_overlong_question_gets_a_clear_message(kb):
 def test_json_has_the_documented_shape(kb):
     data = kb.ask("Which confidence-building measures help early in a partnership?").to_json()
     assert set(data) == {"question", "standalone_question", "answer", "refused", "citations",
-                         "timings_ms"}
+                         "timings_ms", "shape", "backend", "support"}
+    assert data["backend"] == "extractive" and data["support"] == 1.0
     assert set(data["timings_ms"]) == {"retrieve", "answer", "total"}
     citation = data["citations"][0]
     assert {"n", "doc_id", "title", "doc_type", "source", "section", "text", "score"} <= set(citation)
