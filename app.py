@@ -27,8 +27,11 @@ def main() -> None:
         for failure in report.failed:
             print(f"  could not ingest {failure['path']}: {failure['error']}", flush=True)
     demo = build_ui(assistant)
-    demo.queue(default_concurrency_limit=4)
-    demo.launch(server_name=args.host, server_port=args.port, css=CSS, show_error=False)
+    # One shared assistant (models, index); chat state is per browser session. Answers take
+    # tens of milliseconds, so a few workers serve a workshop of 30 without long queues.
+    demo.queue(default_concurrency_limit=assistant.settings.concurrency, max_size=256)
+    demo.launch(server_name=args.host, server_port=args.port, css=CSS, show_error=False,
+                auth=assistant.settings.auth_pairs() or None)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from .documents import SourceDocument
+from .regions import region_of
 
 SECTION_SEPARATOR = " › "
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
@@ -82,7 +83,15 @@ def document_metadata(doc: SourceDocument) -> dict:
         if values:
             flat[name] = ", ".join(values)
             flat.update({f"{prefix}:{v}": True for v in values})
+    regions = sorted({region_of(str(c)) for c in meta.get("countries") or []})
+    if regions:
+        flat["regions"] = ", ".join(regions)
+        flat.update({f"region:{region_slug(r)}": True for r in regions})
     return flat
+
+
+def region_slug(region: str) -> str:
+    return re.sub(r"[^a-z]+", "-", region.lower()).strip("-")
 
 
 def chunk_document(doc: SourceDocument, max_words: int = 220) -> list[Passage]:

@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     # Below this share of supported sentences the extractive answer is shown instead.
     min_support: float = 0.6
 
+    # `user:password` pairs, comma-separated: turns on Gradio login and the admin tab.
+    auth: SecretStr | None = None
+    concurrency: int = Field(8, description="Chat requests answered at once; the rest queue.")
+
     max_file_mb: float = 20.0
     # all-MiniLM-L6-v2 reads 256 word pieces; 180 words plus the title header fit inside that.
     chunk_words: int = 180
@@ -55,3 +59,8 @@ class Settings(BaseSettings):
     @property
     def chroma_path(self) -> Path:
         return self.data_dir / "chroma"
+
+    def auth_pairs(self) -> list[tuple[str, str]]:
+        raw = self.auth.get_secret_value() if self.auth else ""
+        pairs = [item.split(":", 1) for item in raw.split(",") if ":" in item]
+        return [(user.strip(), password) for user, password in pairs if user.strip()]

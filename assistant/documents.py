@@ -15,6 +15,9 @@ TEXT_SUFFIXES = {".txt"}
 HTML_SUFFIXES = {".html", ".htm"}
 SUPPORTED_SUFFIXES = MARKDOWN_SUFFIXES | TEXT_SUFFIXES | HTML_SUFFIXES | {".pdf", ".docx", ".xml"}
 SIDECAR_SUFFIX = ".meta.yaml"
+# Part of every document's fingerprint: bump it when parsing or passage metadata changes, so
+# the next ingest re-indexes documents whose files did not change.
+INDEX_FORMAT = "2"
 DOC_TYPES = {"guidance", "case-study", "agreement", "reference"}
 CURATED_TYPES = {"guidance", "case-study"}  # the knowledge base proper: full schema applies
 CASE_STUDY_FIELDS = ("countries", "sectors", "period", "sources")
@@ -165,7 +168,7 @@ def sidecar_for(path: Path) -> Path | None:
 def fingerprint(path: Path, overrides: dict | None = None) -> str:
     """Content hash of everything that shapes a document: file, sidecar and flags."""
     sidecar = sidecar_for(path)
-    parts = [path.read_bytes(), sidecar.read_bytes() if sidecar else b"",
+    parts = [INDEX_FORMAT.encode(), path.read_bytes(), sidecar.read_bytes() if sidecar else b"",
              repr(sorted((overrides or {}).items())).encode()]
     return content_hash(b"\0".join(parts))
 

@@ -26,7 +26,7 @@ when where which while who whom why will with would you your yours tell explain 
 please know example examples kind sort way ways thing things much many one two us did does
 """.split())
 
-FILTER_PREFIXES = {"topic": "topic", "country": "country", "sector": "sector"}
+FILTER_PREFIXES = {"topic": "topic", "country": "country", "sector": "sector", "region": "region"}
 
 
 def tokenize(text: str) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -52,15 +53,15 @@ def test_chat_turn_streams_and_keeps_follow_up_context(kb):
     assert len(turns) > 2, "the answer should arrive in several steps"
     partial, final = turns[0][0][-1]["content"], turns[-1][0][-1]["content"]
     assert len(partial) < len(final)
-    history, panel, box, asked = turns[-1]
+    history, panel, box, answers = turns[-1]
     assert box == "" and "[1]" in final and "**Sources**" in final
     assert "Suzhou" in panel and "<details" in panel
 
-    follow = list(chat_turn(kb, "And who ended up owning the park?", history, asked,
+    follow = list(chat_turn(kb, "And who ended up owning the park?", history, answers,
                             ANY, ANY, ANY))
-    history, panel, _, asked = follow[-1]
-    assert len(history) == 4
-    assert "Suzhou" in asked[-1] and "Searched as:" in panel
+    history, panel, _, answers = follow[-1]
+    assert len(history) == 4 and len(answers) == 2
+    assert "Suzhou" in answers[-1]["standalone_question"] and "Searched as:" in panel
     assert "singapore-china-suzhou-industrial-park" in panel or "Suzhou" in history[-1]["content"]
 
 
@@ -83,6 +84,19 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def wait_for_port(proc: subprocess.Popen, port: int, log_path, seconds: float = 300) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, log_path.read_text()
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.5)
+    proc.kill()
+    pytest.fail("app did not start: " + log_path.read_text())
+
+
 @pytest.fixture
 def running_app(tmp_path):
     port = free_port()
@@ -91,17 +105,7 @@ def running_app(tmp_path):
     proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=PROJECT_ROOT,
                             env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 240
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, (tmp_path / "app.log").read_text()
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(1)
-    else:
-        proc.kill()
-        pytest.fail("app did not start: " + (tmp_path / "app.log").read_text())
+    wait_for_port(proc, port, tmp_path / "app.log")
     yield url
     proc.terminate()
     proc.wait(timeout=30)
@@ -123,3 +127,11 @@ def test_running_app_answers_through_gradio_client(running_app):
 
     refused = client.predict("Who won the football World Cup in 2022?", api_name="/ask")
     assert refused["refused"] is True
+
+    pack = client.predict("capacity-building", [], api_name="/workshop")
+    assert {"discussion", "role_play", "quiz", "handout", "citations"} <= set(pack)
+    numbers = {int(n) for part in ("discussion", "role_play", "quiz", "handout")
+               for n in re.findall(r"\[(\d+)\]", pack[part])}
+    assert numbers and numbers <= {c["n"] for c in pack["citations"]}
+    missing = client.predict("", [], api_name="/workshop")
+    assert "Choose a topic" in missing["error"]

@@ -1,0 +1,42 @@
+"""Country codes to World Bank regions (and display names), for filters and coverage charts."""
+
+from __future__ import annotations
+
+from functools import cache
+
+_REGIONS = {
+    "East Asia & Pacific": """AUS BRN CHN FJI FSM HKG IDN JPN KHM KIR KOR LAO MAC MHL MMR MNG MYS NCL NRU
+        NZL PHL PLW PNG PRK SGP SLB THA TLS TON TUV TWN VNM VUT WSM""",
+    "Europe & Central Asia": """ALB AND ARM AUT AZE BEL BGR BIH BLR CHE CYP CZE DEU DNK ESP EST FIN FRA
+        FRO GBR GEO GRC HRV HUN IRL ISL ITA KAZ KGZ LIE LTU LUX LVA MCO MDA MKD MLT MNE NLD NOR POL PRT
+        ROU RUS SMR SRB SVK SVN SWE TJK TKM TUR UKR UZB XKX EUR""",
+    "Latin America & Caribbean": """ABW ARG ATG BHS BLZ BOL BRA BRB CHL COL CRI CUB CUW DMA DOM ECU GRD
+        GTM GUY HND HTI JAM KNA LCA MEX NIC PAN PER PRY SLV SUR TTO URY VCT VEN""",
+    "Middle East & North Africa": """ARE BHR DJI DZA EGY IRN IRQ ISR JOR KWT LBN LBY MAR MLT OMN PSE QAT
+        SAU SYR TUN YEM""",
+    "North America": "BMU CAN USA",
+    "South Asia": "AFG BGD BTN IND LKA MDV NPL PAK",
+    "Sub-Saharan Africa": """AGO BDI BEN BFA BWA CAF CIV CMR COD COG COM CPV ERI ESH ETH GAB GHA GIN GMB
+        GNB GNQ KEN LBR LSO MDG MLI MOZ MRT MUS MWI NAM NER NGA RWA SDN SEN SLE SOM SSD STP SWZ SYC TCD
+        TGO TZA UGA ZAF ZMB ZWE""",
+}
+REGION_OF = {code: region for region, codes in _REGIONS.items() for code in codes.split()}
+REGIONS = sorted(_REGIONS)
+
+
+def region_of(code: str) -> str:
+    return REGION_OF.get(code, "Other")
+
+
+@cache
+def country_name(code: str) -> str:
+    if code == "EUR":
+        return "European Union"
+    import pycountry
+
+    country = pycountry.countries.get(alpha_3=code)
+    return getattr(country, "common_name", None) or (country.name if country else code)
+
+
+def countries_in(region: str) -> list[str]:
+    return sorted(_REGIONS.get(region, "").split())

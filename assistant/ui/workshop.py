@@ -1,0 +1,90 @@
+"""The Workshop tab: grounded, cited material for trainers, exportable as Markdown or DOCX."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+
+import gradio as gr
+
+from .. import library
+from ..export import markdown_to_docx
+from ..service import Assistant
+from ..workshop import PART_TITLES, PARTS, WorkshopError, build_workshop
+
+log = logging.getLogger(__name__)
+ANY = "Any"
+
+
+def workshop_json(assistant: Assistant, topic: str = "", case_ids: list[str] | None = None) -> dict:
+    try:
+        return build_workshop(assistant, None if topic in ("", ANY) else topic,
+                              case_ids).to_json()
+    except WorkshopError as exc:
+        return {"error": str(exc)}
+
+
+def build_workshop_tab(assistant: Assistant, choices: dict) -> None:
+    cases = [e for e in library.entries(assistant.index) if e.doc_type == "case-study"]
+    gr.Markdown("Pick a topic, one or more case studies, or both. Everything generated quotes "
+                "the knowledge base and cites it, so participants can check every line.")
+    with gr.Row():
+        topic = gr.Dropdown(choices["topics"], value=ANY, label="Topic", elem_id="workshop-topic")
+        picked = gr.Dropdown([(e.title, e.doc_id) for e in cases], multiselect=True,
+                             label="Case studies", elem_id="workshop-cases", max_choices=3)
+        go = gr.Button("Generate workshop material", variant="primary", elem_id="workshop-go")
+    status = gr.Markdown(elem_id="workshop-status")
+    outputs = {}
+    with gr.Tabs():
+        for part in PARTS:
+            with gr.Tab(PART_TITLES[part]):
+                outputs[part] = gr.Markdown(elem_id=f"workshop-{part.replace('_', '-')}")
+    with gr.Row():
+        export_md = gr.Button("Export pack as Markdown", size="sm", elem_id="workshop-export-md")
+        export_docx = gr.Button("Export pack as DOCX", size="sm", elem_id="workshop-export-docx")
+    download = gr.File(label="Download", interactive=False, elem_id="workshop-download", height=90)
+    pack_state = gr.State(None)
+
+    def generate(topic_value, case_ids):
+        try:
+            pack = build_workshop(assistant, None if topic_value == ANY else topic_value, case_ids)
+        except WorkshopError as exc:
+            return (str(exc), *[""] * len(PARTS), None)
+        except Exception:
+            log.exception("workshop generation failed")
+            return ("Sorry, the material could not be generated. Please try again.",
+                    *[""] * len(PARTS), None)
+        rendered = []
+        for part in PARTS:
+            cited = sorted({c.n for c in pack.citations if f"[{c.n}]" in pack.parts[part]})
+            sources = "\n".join(f"- [{c.n}] {c.title}" + (f" › {c.section}" if c.section else "")
+                                for c in pack.citations if c.n in cited)
+            rendered.append(pack.parts[part].replace("<", "&lt;")
+                            + (f"\n\n**Sources**\n\n{sources}" if sources else ""))
+        return (f"**{pack.title}**: {len(pack.citations)} passages cited.", *rendered,
+                pack.markdown())
+
+    def export(markdown: str | None, kind: str):
+        if not markdown:
+            gr.Warning("Generate the material first.")
+            return None
+        folder = Path(tempfile.mkdtemp(prefix="pda-workshop-"))
+        if kind == "md":
+            path = folder / "workshop-pack.md"
+            path.write_text(markdown, encoding="utf-8")
+            return str(path)
+        return str(markdown_to_docx(markdown, folder / "workshop-pack.docx"))
+
+    go.click(generate, [topic, picked], [status, *outputs.values(), pack_state],
+             api_visibility="private")
+    export_md.click(lambda m: export(m, "md"), pack_state, download, api_visibility="private")
+    export_docx.click(lambda m: export(m, "docx"), pack_state, download,
+                      api_visibility="private")
+
+    def workshop_api(topic: str = "", case_ids: list[str] | None = None) -> dict:
+        """Workshop pack (discussion, role_play, quiz, handout, citations) for a topic and/or
+        case study ids such as 'case-studies/eu-japan-epa'."""
+        return workshop_json(assistant, topic, case_ids)
+
+    gr.api(workshop_api, api_name="workshop")
