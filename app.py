@@ -8,6 +8,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 from assistant.config import Settings  # noqa: E402
 from assistant.service import build_assistant  # noqa: E402
+from assistant.store import IndexMismatchError  # noqa: E402
 from assistant.ui import CSS, build_ui  # noqa: E402
 
 
@@ -18,7 +19,10 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
-    assistant = build_assistant(Settings())
+    try:
+        assistant = build_assistant(Settings())
+    except IndexMismatchError as exc:
+        raise SystemExit(f"error: {exc}") from None
     report = assistant.ensure_ingested()
     if report is not None:
         summary = report.summary()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .config import Settings
 from .ingestion import IngestLockedError
+from .store import IndexMismatchError
 
 
 def _filters(args: argparse.Namespace) -> dict:
@@ -77,6 +78,9 @@ def ingest(args: argparse.Namespace, settings: Settings) -> int:
     except IngestLockedError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
+    except IndexMismatchError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     summary = report.summary()
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)

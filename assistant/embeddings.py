@@ -30,6 +30,11 @@ def resolve_model_path(name: str) -> Path:
     return path
 
 
+def embedding_id(model_name: str, quantize: bool) -> str:
+    """Names the vectors a configuration produces; the index records it."""
+    return f"{model_name}{'+int8' if quantize else ''}"
+
+
 class SentenceEmbeddings(Embeddings):
     """LangChain embeddings over sentence-transformers; vectors are unit length (cosine = dot)."""
 
@@ -54,7 +59,7 @@ class SentenceEmbeddings(Embeddings):
                 self.model = torch.ao.quantization.quantize_dynamic(
                     self.model, {torch.nn.Linear}, dtype=torch.qint8)
         self.batch_size = batch_size
-        self.name = f"{model_name}{'+int8' if quantize else ''}"
+        self.name = embedding_id(model_name, quantize)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         vectors = self.model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,

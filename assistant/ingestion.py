@@ -14,7 +14,7 @@ from tqdm import tqdm
 from .chunking import Passage, chunk_document, document_metadata
 from .config import Settings
 from .documents import DocumentError, SourceDocument, Vocabulary, fingerprint, load_document
-from .embeddings import SentenceEmbeddings
+from .embeddings import SentenceEmbeddings, embedding_id
 from .store import KnowledgeIndex
 
 SKIPPED_NAMES = {"README.md", "LICENSE", "LICENSE.md"}
@@ -126,6 +126,8 @@ class Ingestor:
             progress: bool | None = None, dry_run: bool = False) -> IngestReport:
         started = time.perf_counter()
         report = IngestReport(dry_run=dry_run)
+        wanted = embedding_id(self.settings.embedding_model, self.settings.embedding_quantize)
+        self.index.check_embedding(wanted)
         known = self.index.documents()
         files: list[tuple[Path, Path]] = []
         for root in paths:
@@ -176,7 +178,7 @@ class Ingestor:
         if prune:
             report.removed = self._prune(paths, known, set(seen), dry_run)
         if not dry_run and (report.added or report.updated or report.removed):
-            self.index.bump_generation()
+            self.index.bump_generation(embedding=wanted)
         report.seconds = time.perf_counter() - started
         return report
 

@@ -16,7 +16,7 @@ from .backends import make_chat_model
 from .config import PROJECT_ROOT, Settings
 from .conversation import condense, looks_like_follow_up
 from .documents import Vocabulary
-from .embeddings import SentenceEmbeddings
+from .embeddings import SentenceEmbeddings, embedding_id
 from .generation import GenerativeAnswerer
 from .ingestion import Ingestor, IngestReport, writer_lock
 from .prompts import CONDENSE_SYSTEM, CONDENSE_USER
@@ -187,7 +187,8 @@ def ingest_paths(settings: Settings, paths: list[Path] | None = None, *,
         keep = [doc_id for doc_id, record in index.documents().items()
                 if Path(record.get("path", "")).resolve() in failed]
         fresh.copy_documents_from(index, keep)
-        fresh.bump_generation()
+        fresh.bump_generation(embedding=embedding_id(settings.embedding_model,
+                                                     settings.embedding_quantize))
         finish_rebuild(index.client, index.name)
         index.reopen()
         index.bump_generation()
@@ -207,6 +208,7 @@ def build_assistant(settings: Settings, embeddings: SentenceEmbeddings | None = 
                     chat_model: BaseChatModel | None = None) -> Assistant:
     """Wire the parts once. `chat_model` overrides the backend the settings name (tests)."""
     index = build_index(settings)
+    index.check_embedding(embedding_id(settings.embedding_model, settings.embedding_quantize))
     embeddings = embeddings or make_embeddings(settings)
     retriever = HybridRetriever(index, embeddings, candidates=settings.candidates,
                                 rrf_k=settings.rrf_k, threshold=settings.relevance_threshold)

@@ -12,6 +12,10 @@ GENERATION_ID = "__generation__"  # catalogue record that changes whenever the i
 REBUILD_SUFFIX = "__rebuild"
 
 
+class IndexMismatchError(RuntimeError):
+    """The stored vectors come from another embedding model than the one configured."""
+
+
 def make_client(settings: Settings) -> chromadb.ClientAPI:
     """Embedded PersistentClient by default; HttpClient when ASSISTANT_CHROMA_HOST is set."""
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
@@ -84,11 +88,23 @@ class KnowledgeIndex:
         got = self.catalogue.get(ids=[GENERATION_ID], include=["metadatas"])
         return str(got["metadatas"][0]["stamp"]) if got["ids"] else "0"
 
-    def bump_generation(self) -> None:
+    def bump_generation(self, embedding: str | None = None) -> None:
         import uuid
 
-        self.catalogue.upsert(ids=[GENERATION_ID], embeddings=[[0.0]],
-                              metadatas=[{"stamp": uuid.uuid4().hex}])
+        metadata = {"stamp": uuid.uuid4().hex, "embedding": embedding or self.embedding_id() or ""}
+        self.catalogue.upsert(ids=[GENERATION_ID], embeddings=[[0.0]], metadatas=[metadata])
+
+    def embedding_id(self) -> str | None:
+        """Which embedding model built the stored vectors (None for an empty or old index)."""
+        got = self.catalogue.get(ids=[GENERATION_ID], include=["metadatas"])
+        return (got["metadatas"][0].get("embedding") or None) if got["ids"] else None
+
+    def check_embedding(self, wanted: str) -> None:
+        built = self.embedding_id()
+        if built and built != wanted and self.count():
+            raise IndexMismatchError(
+                f"the index was built with the embedding model '{built}' but the settings ask "
+                f"for '{wanted}'; rebuild it with `python ingest.py --rebuild`")
 
     def record_document(self, doc_id: str, metadata: dict) -> None:
         # The catalogue needs no similarity search; a one-number vector keeps Chroma content.

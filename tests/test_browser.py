@@ -200,3 +200,48 @@ def test_phone_layout_shows_the_answer(browser, app_url):
     assert page.locator("#sources details").first.is_visible()
     shot(page, "phone")
     context.close()
+
+
+def test_no_admin_tab_without_auth(page):
+    assert page.get_by_role("tab", name="Admin").count() == 0
+
+
+def test_admin_uploads_a_document_and_sees_feedback(browser, tmp_path):
+    data = tmp_path / "admin-data"
+    port = free_port()
+    env = subprocess_env(data)
+    env["ASSISTANT_AUTH"] = "trainer:s3cret-pass"
+    log = open(tmp_path / "admin.log", "w")
+    proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=PROJECT_ROOT,
+                            env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_for_port(proc, port, tmp_path / "admin.log")
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        page.goto(f"http://127.0.0.1:{port}/")
+        page.fill("input[type='text']", "trainer")
+        page.fill("input[type='password']", "s3cret-pass")
+        page.keyboard.press("Enter")
+        page.get_by_role("tab", name="Admin").click()
+        memo = tmp_path / "ferry-memo.md"
+        memo.write_text("---\ntitle: Ferry corridor memo\ntype: reference\n---\n# Ferry corridor "
+                        "memo\n\nThe ferry operators of both countries pool their timetables so "
+                        "that freight waits less than a day at either port.\n", encoding="utf-8")
+        broken = tmp_path / "broken.md"
+        broken.write_text("---\ntitle: [oops\n---\ntext\n", encoding="utf-8")
+        page.locator("#admin-files input[type='file']").set_input_files([str(memo), str(broken)])
+        page.wait_for_timeout(1500)
+        page.click("#admin-ingest")
+        page.wait_for_function("document.querySelector('#admin-report').innerText.includes('Added')",
+                               timeout=60_000)
+        report = page.inner_text("#admin-report")
+        assert "Added 1" in report and "broken.md" in report and "not valid YAML" in report
+        shot(page, "admin")
+        page.get_by_role("tab", name="Ask").click()
+        ask(page, "How long does freight wait at the ferry ports?")
+        assert "Ferry corridor memo" in page.inner_text("#sources")
+        context.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()

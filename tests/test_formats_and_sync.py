@@ -270,3 +270,20 @@ def test_a_run_killed_midway_leaves_the_index_answering_and_the_next_run_complet
     records = index.documents()
     assert len(records) == 5
     assert index.count() == sum(r["chunks"] for r in records.values()), "no stale passages left"
+
+
+def test_switching_embedding_model_asks_for_a_rebuild(tmp_path):
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    (kb / "a.txt").write_text("Customs officers exchange risk profiles weekly.\n", encoding="utf-8")
+    env = subprocess_env(tmp_path / "data")
+    run = [sys.executable, "ingest.py", str(kb)]
+    assert subprocess.run(run, cwd=PROJECT_ROOT, env=env).returncode == 0
+    (kb / "b.txt").write_text("Inspectors train together each spring.\n", encoding="utf-8")
+    env["ASSISTANT_EMBEDDING_QUANTIZE"] = "true"
+    done = subprocess.run(run, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+    assert done.returncode == 2 and "--rebuild" in done.stderr
+    rebuilt = subprocess.run(run + ["--rebuild", "--json"], cwd=PROJECT_ROOT, env=env,
+                             capture_output=True, text=True)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert json.loads(rebuilt.stdout.splitlines()[-1])["added"] == 2
