@@ -14,7 +14,6 @@ from .shapes import answer_shape
 _ABBREVIATIONS = {"u.s", "u.k", "e.g", "i.e", "mr", "ms", "dr", "no", "art", "arts", "para", "st",
                   "vs", "etc", "inc", "ltd", "co", "jan", "feb", "aug", "sept", "oct", "nov", "dec"}
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"”')\]]?\s+(?=[A-Z0-9“\"(])")
-_CITATION = re.compile(r"\[(\d+)\]")
 # Text in documents is data. Sentences that read like instructions to an assistant are never
 # quoted in answers nor passed to a language model.
 _INSTRUCTION_LIKE = re.compile(
@@ -299,6 +298,3 @@ class _Numbering:
 def _cell(text: str) -> str:
     return text.replace("|", "/").replace("\n", " ")
 
-
-def cited_numbers(answer_text: str) -> set[int]:
-    return {int(n) for n in _CITATION.findall(answer_text)}

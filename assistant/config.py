@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     rrf_k: int = 60
     # Cosine similarity of the best passage below which a question is refused; calibrated on
     # knowledge/eval (see benchmarks/calibrate_gate.py).
-    relevance_threshold: float = 0.25
+    relevance_threshold: float = 0.29
     answer_sentences: int = 8
     max_question_chars: int = 1000
 

@@ -50,6 +50,11 @@ def start_app(data_dir: Path) -> tuple[subprocess.Popen, str]:
     raise RuntimeError("app did not start")
 
 
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -111,7 +116,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         proc, url = start_app(Path(tmp))
         try:
-            print(json.dumps(run(url, args.users, args.questions, questions)))
+            before = cpu_seconds(proc.pid)
+            result = run(url, args.users, args.questions, questions)
+            # The simulated users run on the same 2 cores: say how much CPU the server used.
+            result["server_cpu_s"] = round(cpu_seconds(proc.pid) - before, 1)
+            result["server_ms_per_request"] = round(
+                1000 * result["server_cpu_s"] / max(result["requests"], 1))
+            print(json.dumps(result))
         finally:
             proc.terminate()
             proc.wait(timeout=30)
