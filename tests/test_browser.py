@@ -180,7 +180,7 @@ def test_library_search_and_reading(page):
     shot(page, "library")
 
 
-def test_workshop_generation(page):
+def test_workshop_generation_and_export(page, tmp_path):
     page.get_by_role("tab", name="Workshop").click()
     pick(page, "workshop-topic", "governance")
     page.click("#workshop-go")
@@ -189,6 +189,18 @@ def test_workshop_generation(page):
     discussion = page.inner_text("#workshop-discussion")
     assert re.search(r"\[\d+\]", discussion) and "Sources" in discussion
     shot(page, "workshop")
+    page.click("#workshop-export-docx")
+    link = page.locator("#workshop-download a").first
+    link.wait_for(timeout=30_000)
+    with page.expect_download() as info:
+        link.click()
+    path = tmp_path / "pack.docx"
+    info.value.save_as(path)
+    import docx
+
+    text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+    for heading in ("Discussion questions", "Role-play brief", "Quiz", "Handout", "Sources"):
+        assert heading in text
 
 
 def test_phone_layout_shows_the_answer(browser, app_url):

@@ -103,17 +103,19 @@ def ask_json(assistant: Assistant, question: str, doc_type: str = "", topic: str
     return answer.to_json()
 
 
-def export_files(turns: list[dict], kind: str) -> str | None:
+def export_files(turns: list[dict], kind: str):
+    """The conversation as a file to download (the download box shows only once there is one)."""
     if not turns:
         gr.Warning("Ask a question first; there is nothing to export yet.")
-        return None
+        return gr.update(value=None, visible=False)
     folder = Path(tempfile.mkdtemp(prefix="pda-export-"))
     markdown = conversation_markdown(turns)
     if kind == "md":
         path = folder / "partnership-brief.md"
         path.write_text(markdown, encoding="utf-8")
-        return str(path)
-    return str(markdown_to_docx(markdown, folder / "partnership-brief.docx"))
+    else:
+        path = markdown_to_docx(markdown, folder / "partnership-brief.docx")
+    return gr.update(value=str(path), visible=True)
 
 
 def save_feedback(store: FeedbackStore, turns: list[dict], rating: int, comment: str):
@@ -145,7 +147,8 @@ def build_chat_tab(assistant: Assistant, store: FeedbackStore, choices: dict) ->
                 export_md = gr.Button("Export as Markdown", size="sm", elem_id="export-md")
                 export_docx = gr.Button("Export as DOCX brief", size="sm", elem_id="export-docx")
                 clear = gr.Button("New conversation", size="sm", elem_id="new-conversation")
-            download = gr.File(label="Download", elem_id="download", interactive=False, height=90)
+            download = gr.File(label="Download", elem_id="download", interactive=False,
+                               visible=False)
         with gr.Column(scale=2, min_width=300):
             with gr.Accordion("Filters", open=False, elem_id="filters"):
                 doc_type = gr.Dropdown([ANY, *DOC_TYPE_LABELS], value=ANY,
@@ -171,7 +174,8 @@ def build_chat_tab(assistant: Assistant, store: FeedbackStore, choices: dict) ->
     outputs = [chat, sources, box, turns]
     box.submit(respond, inputs, outputs, api_visibility="private")
     send.click(respond, inputs, outputs, api_visibility="private")
-    clear.click(lambda: ([], sources_html(None), "", [], None), None, outputs + [download],
+    clear.click(lambda: ([], sources_html(None), "", [], gr.update(value=None, visible=False)),
+                None, outputs + [download],
                 api_visibility="private")
     up.click(lambda t, c: save_feedback(store, t, 1, c), [turns, comment], [thanks, comment],
              api_visibility="private")

@@ -43,7 +43,8 @@ def build_workshop_tab(assistant: Assistant, choices: dict) -> None:
     with gr.Row():
         export_md = gr.Button("Export pack as Markdown", size="sm", elem_id="workshop-export-md")
         export_docx = gr.Button("Export pack as DOCX", size="sm", elem_id="workshop-export-docx")
-    download = gr.File(label="Download", interactive=False, elem_id="workshop-download", height=90)
+    download = gr.File(label="Download", interactive=False, elem_id="workshop-download",
+                       visible=False)
     pack_state = gr.State(None)
 
     def generate(topic_value, case_ids):
@@ -68,13 +69,14 @@ def build_workshop_tab(assistant: Assistant, choices: dict) -> None:
     def export(markdown: str | None, kind: str):
         if not markdown:
             gr.Warning("Generate the material first.")
-            return None
+            return gr.update(value=None, visible=False)
         folder = Path(tempfile.mkdtemp(prefix="pda-workshop-"))
         if kind == "md":
             path = folder / "workshop-pack.md"
             path.write_text(markdown, encoding="utf-8")
-            return str(path)
-        return str(markdown_to_docx(markdown, folder / "workshop-pack.docx"))
+        else:
+            path = markdown_to_docx(markdown, folder / "workshop-pack.docx")
+        return gr.update(value=str(path), visible=True)
 
     go.click(generate, [topic, picked], [status, *outputs.values(), pack_state],
              api_visibility="private")
