@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -84,3 +85,13 @@ def markdown_to_docx(markdown: str, path: Path) -> Path:
         i += 1
     document.save(str(path))
     return path
+
+
+def write_export(markdown: str, stem: str, kind: str) -> Path:
+    """Write Markdown, or its DOCX rendering, to a fresh temporary folder for download."""
+    folder = Path(tempfile.mkdtemp(prefix="pda-export-"))
+    if kind == "md":
+        path = folder / f"{stem}.md"
+        path.write_text(markdown, encoding="utf-8")
+        return path
+    return markdown_to_docx(markdown, folder / f"{stem}.docx")

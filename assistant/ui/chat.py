@@ -5,13 +5,11 @@ from __future__ import annotations
 import html
 import logging
 import re
-import tempfile
-from pathlib import Path
 
 import gradio as gr
 
 from ..answering import Answer
-from ..export import conversation_markdown, markdown_to_docx
+from ..export import conversation_markdown, write_export
 from ..feedback import FeedbackStore
 from ..prompts import DOC_TYPE_LABELS, EXAMPLE_QUESTIONS
 from ..service import Assistant, QuestionError
@@ -108,13 +106,7 @@ def export_files(turns: list[dict], kind: str):
     if not turns:
         gr.Warning("Ask a question first; there is nothing to export yet.")
         return gr.update(value=None, visible=False)
-    folder = Path(tempfile.mkdtemp(prefix="pda-export-"))
-    markdown = conversation_markdown(turns)
-    if kind == "md":
-        path = folder / "partnership-brief.md"
-        path.write_text(markdown, encoding="utf-8")
-    else:
-        path = markdown_to_docx(markdown, folder / "partnership-brief.docx")
+    path = write_export(conversation_markdown(turns), "partnership-brief", kind)
     return gr.update(value=str(path), visible=True)
 
 

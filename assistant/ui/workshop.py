@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import logging
-import tempfile
-from pathlib import Path
 
 import gradio as gr
 
 from .. import library
-from ..export import markdown_to_docx
+from ..export import write_export
 from ..service import Assistant
 from ..workshop import PART_TITLES, PARTS, WorkshopError, build_workshop
 
@@ -70,13 +68,7 @@ def build_workshop_tab(assistant: Assistant, choices: dict) -> None:
         if not markdown:
             gr.Warning("Generate the material first.")
             return gr.update(value=None, visible=False)
-        folder = Path(tempfile.mkdtemp(prefix="pda-workshop-"))
-        if kind == "md":
-            path = folder / "workshop-pack.md"
-            path.write_text(markdown, encoding="utf-8")
-        else:
-            path = markdown_to_docx(markdown, folder / "workshop-pack.docx")
-        return gr.update(value=str(path), visible=True)
+        return gr.update(value=str(write_export(markdown, "workshop-pack", kind)), visible=True)
 
     go.click(generate, [topic, picked], [status, *outputs.values(), pack_state],
              api_visibility="private")
