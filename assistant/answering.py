@@ -126,10 +126,15 @@ def refusal_text(retrieval: Retrieval, documents_searched: int) -> str:
         for topic in (p.metadata.get("topics") or "").split(", "):
             if topic and topic not in topics:
                 topics.append(topic)
-    lines = [REFUSAL,
-             f"I searched {documents_searched} documents on designing bilateral economic "
-             "partnerships (guidance and real case studies) and none of them addresses it closely "
-             "enough to answer from."]
+    lines = [REFUSAL]
+    if retrieval.uncovered:
+        lines.append(f"I searched {documents_searched} documents on designing bilateral economic "
+                     "partnerships (guidance and real case studies); none of them has material on "
+                     "the " + " or the ".join(retrieval.uncovered) + " relationship.")
+    else:
+        lines.append(f"I searched {documents_searched} documents on designing bilateral economic "
+                     "partnerships (guidance and real case studies) and none of them addresses it "
+                     "closely enough to answer from.")
     if topics:
         lines.append("The nearest topics the knowledge base does cover: "
                      + ", ".join(t.replace("-", " ") for t in topics[:4])

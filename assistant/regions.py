@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 _REGIONS = {
@@ -40,3 +41,68 @@ def country_name(code: str) -> str:
 
 def countries_in(region: str) -> list[str]:
     return sorted(_REGIONS.get(region, "").split())
+
+
+_ALIASES = {
+    "USA": ["United States", "US", "U.S.", "America", "Washington"],
+    "GBR": ["United Kingdom", "UK", "Britain", "Great Britain"],
+    "EUR": ["European Union", "EU", "Brussels"],
+    "KOR": ["South Korea", "Korea", "Seoul"],
+    "PRK": ["North Korea"],
+    "RUS": ["Russia"],
+    "VNM": ["Vietnam", "Viet Nam"],
+    "CHN": ["China", "Beijing"],
+    "JPN": ["Japan", "Tokyo"],
+    "IND": ["India", "New Delhi", "Delhi"],
+    "IRN": ["Iran"],
+    "SYR": ["Syria"],
+    "LAO": ["Laos"],
+    "TZA": ["Tanzania"],
+    "BOL": ["Bolivia"],
+    "VEN": ["Venezuela"],
+    "CZE": ["Czechia", "Czech Republic"],
+    "TUR": ["Türkiye", "Turkey"],
+    "ARE": ["United Arab Emirates", "UAE", "Emirates"],
+    "COD": ["Democratic Republic of the Congo", "DRC"],
+    "CIV": ["Côte d'Ivoire", "Ivory Coast"],
+}
+
+
+@cache
+def _country_names() -> dict[str, str]:
+    """Name (as written in English text) -> ISO alpha-3 code."""
+    import pycountry
+
+    names: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(country, attr, None)
+            if value and "," not in value and "(" not in value:
+                names[value] = country.alpha_3
+    for code, aliases in _ALIASES.items():
+        names.update({alias: code for alias in aliases})
+    return names
+
+
+@cache
+def names_of(code: str) -> tuple[str, ...]:
+    """Every name by which a text may refer to a country."""
+    return tuple(name for name, c in _country_names().items() if c == code)
+
+
+def _name_pattern() -> str:
+    names = sorted(_country_names(), key=len, reverse=True)
+    return "|".join(re.escape(n) for n in names)
+
+
+def named_pairs(text: str) -> list[tuple[str, str]]:
+    """Country pairs a text names as partners: "Brazil–Angola", "Nigeria and Ghana"."""
+    names = _country_names()
+    joint = r"\s*(?:[–—/-]|\s+and\s+|\s+with\s+)\s*"
+    pattern = rf"(?<![\w.])({_name_pattern()}){joint}({_name_pattern()})(?![\w])"
+    pairs = []
+    for match in re.finditer(pattern, text):
+        a, b = names[match.group(1)], names[match.group(2)]
+        if a != b:
+            pairs.append((a, b))
+    return pairs

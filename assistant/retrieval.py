@@ -12,6 +12,7 @@ import numpy as np
 import Stemmer
 from langchain_core.embeddings import Embeddings
 
+from .regions import country_name, named_pairs, names_of
 from .store import KnowledgeIndex
 
 _STEMMER = Stemmer.Stemmer("english")
@@ -54,6 +55,8 @@ class Retrieval:
     timings_ms: dict = field(default_factory=dict)
     # For comparisons: one (subject, retrieval) per compared subject.
     groups: list[tuple[str, Retrieval]] = field(default_factory=list)
+    # Countries the question names that nothing found mentions (why it was refused).
+    uncovered: list[str] = field(default_factory=list)
 
 
 def chroma_where(filters: dict) -> dict | None:
@@ -181,5 +184,26 @@ class HybridRetriever:
 
         ranked = sorted(found.values(), key=lambda p: (-p.fused, -p.similarity))
         best = max((p.similarity for p in ranked), default=0.0)
-        return Retrieval(question, ranked[:k], best, best >= self.threshold, filters,
-                         {"retrieve": round((time.perf_counter() - started) * 1000, 1)})
+        uncovered = uncovered_countries(question, ranked)
+        return Retrieval(question, ranked[:k], best, best >= self.threshold and not uncovered,
+                         filters, {"retrieve": round((time.perf_counter() - started) * 1000, 1)},
+                         uncovered=uncovered)
+
+
+def uncovered_countries(question: str, passages: list[ScoredPassage]) -> list[str]:
+    """Partnerships the question names ("the Brazil–Angola credit line") that no candidate
+    document mentions both parties of. Such a question can sit close to the corpus's themes;
+    this catches what similarity cannot. A country named alone is not checked."""
+    covered: dict[str, set[str]] = {}
+    for p in passages:
+        covered.setdefault(p.metadata["doc_id"], set()).add(
+            f"{p.metadata.get('countries', '')} {p.metadata.get('title', '')} {p.text}")
+
+    def mentions(texts: set[str], code: str) -> bool:
+        return any(code in t or any(name in t for name in names_of(code)) for t in texts)
+
+    missing = []
+    for a, b in named_pairs(question):
+        if not any(mentions(texts, a) and mentions(texts, b) for texts in covered.values()):
+            missing.append(f"{country_name(a)}–{country_name(b)}")
+    return missing

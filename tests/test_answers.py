@@ -87,3 +87,16 @@ def test_json_has_the_documented_shape(kb):
     assert set(data["timings_ms"]) == {"retrieve", "answer", "total"}
     citation = data["citations"][0]
     assert {"n", "doc_id", "title", "doc_type", "source", "section", "text", "score"} <= set(citation)
+
+
+def test_a_partnership_the_corpus_does_not_cover_is_refused_by_name(kb):
+    answer = kb.ask("What did the Brazil–Angola oil-backed credit line achieve for infrastructure?")
+    assert answer.refused and answer.citations == []
+    assert "Brazil–Angola relationship" in answer.answer
+
+
+def test_a_covered_partnership_named_the_same_way_is_answered(kb):
+    answer = kb.ask("How did Japan and India finance the high-speed rail line?")
+    assert not answer.refused
+    assert "case-studies/japan-india-industrial-corridor-and-high-speed-rail" in {
+        c.doc_id for c in answer.citations}
