@@ -39,10 +39,6 @@ def country_name(code: str) -> str:
     return getattr(country, "common_name", None) or (country.name if country else code)
 
 
-def countries_in(region: str) -> list[str]:
-    return sorted(_REGIONS.get(region, "").split())
-
-
 _ALIASES = {
     "USA": ["United States", "US", "U.S.", "America", "Washington"],
     "GBR": ["United Kingdom", "UK", "Britain", "Great Britain"],
@@ -90,18 +86,19 @@ def names_of(code: str) -> tuple[str, ...]:
     return tuple(name for name, c in _country_names().items() if c == code)
 
 
-def _name_pattern() -> str:
-    names = sorted(_country_names(), key=len, reverse=True)
-    return "|".join(re.escape(n) for n in names)
+@cache
+def _pair_pattern() -> re.Pattern:
+    """Two country names joined as partners; built once (it runs on every question)."""
+    names = "|".join(re.escape(n) for n in sorted(_country_names(), key=len, reverse=True))
+    joint = r"\s*(?:[–—/-]|\s+and\s+|\s+with\s+)\s*"
+    return re.compile(rf"(?<![\w.])({names}){joint}({names})(?![\w])")
 
 
 def named_pairs(text: str) -> list[tuple[str, str]]:
     """Country pairs a text names as partners: "Brazil–Angola", "Nigeria and Ghana"."""
     names = _country_names()
-    joint = r"\s*(?:[–—/-]|\s+and\s+|\s+with\s+)\s*"
-    pattern = rf"(?<![\w.])({_name_pattern()}){joint}({_name_pattern()})(?![\w])"
     pairs = []
-    for match in re.finditer(pattern, text):
+    for match in _pair_pattern().finditer(text):
         a, b = names[match.group(1)], names[match.group(2)]
         if a != b:
             pairs.append((a, b))
