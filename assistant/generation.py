@@ -9,7 +9,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 from langchain_core.runnables import Runnable, RunnableConfig
 
-from .answering import Answer, ExtractiveAnswerer, citation_for, without_instructions
+from .answer import Answer, ExtractiveAnswerer, citation_for
 from .prompts import (
     ANSWER_SYSTEM,
     ANSWER_USER,
@@ -18,6 +18,7 @@ from .prompts import (
     UNVERIFIED_NOTE,
 )
 from .retrieval import Retrieval, ScoredPassage
+from .screening import without_instructions
 from .shapes import answer_shape
 from .verification import CitationVerifier
 

@@ -11,7 +11,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 from langchain_core.runnables import RunnableLambda
 
-from .answering import Answer, ExtractiveAnswerer
+from .answer import Answer, ExtractiveAnswerer
 from .backends import make_chat_model
 from .config import PROJECT_ROOT, Settings
 from .conversation import condense, looks_like_follow_up

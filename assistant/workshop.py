@@ -7,8 +7,9 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from . import library
-from .answering import Citation, is_instruction_like, split_sentences
+from .answer import Citation, split_sentences
 from .regions import country_name
+from .screening import is_instruction_like
 from .service import Assistant
 
 PARTS = ("discussion", "role_play", "quiz", "handout")

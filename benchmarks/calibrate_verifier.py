@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant.answering import split_sentences  # noqa: E402
+from assistant.answer import split_sentences  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 from assistant.evaluation import load_questions  # noqa: E402
 from assistant.service import build_assistant  # noqa: E402

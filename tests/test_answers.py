@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from assistant.answering import split_sentences
+from assistant.answer import split_sentences
 
 CITED_LINE = re.compile(r"^- .+ \[(\d+)\]$")
 

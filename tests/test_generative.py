@@ -18,7 +18,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
-from assistant.answering import split_sentences
+from assistant.answer import split_sentences
 from assistant.config import Settings
 from assistant.evaluation import load_questions
 from assistant.service import build_assistant

@@ -8,7 +8,7 @@ import re
 
 import gradio as gr
 
-from ..answering import Answer
+from ..answer import Answer
 from ..export import conversation_markdown, write_export
 from ..feedback import FeedbackStore
 from ..prompts import DOC_TYPE_LABELS, EXAMPLE_QUESTIONS

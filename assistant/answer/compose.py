@@ -1,38 +1,16 @@
-"""Answering from retrieved passages: a cited extractive brief, no language model needed."""
+"""Composing the extractive answer: a cited brief from the retrieved passages, no model needed."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field
 
 from langchain_core.runnables import Runnable, RunnableConfig
 
-from .prompts import DOC_TYPE_LABELS, REFUSAL, TOPIC_QUESTIONS
-from .retrieval import Retrieval, ScoredPassage, tokenize
-from .shapes import answer_shape
-
-_ABBREVIATIONS = {"u.s", "u.k", "e.g", "i.e", "mr", "ms", "dr", "no", "art", "arts", "para", "st",
-                  "vs", "etc", "inc", "ltd", "co", "jan", "feb", "aug", "sept", "oct", "nov", "dec"}
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"”')\]]?\s+(?=[A-Z0-9“\"(])")
-# Text in documents is data. Sentences that read like instructions to an assistant are never
-# quoted in answers nor passed to a language model.
-_INSTRUCTION_LIKE = re.compile(
-    r"\b(ignore|disregard|forget|override)\b.{0,60}\b(instructions?|prompts?|rules|guidelines|"
-    r"above|previous|prior)\b|\b(system prompt|you are now|act as an?|jailbreak|"
-    r"developer mode|reveal your)\b", re.IGNORECASE)
-
-
-def is_instruction_like(sentence: str) -> bool:
-    return bool(_INSTRUCTION_LIKE.search(sentence))
-
-
-def without_instructions(text: str) -> str:
-    """The passage with instruction-like sentences replaced by a marker."""
-    out = text
-    for sentence in split_sentences(text):
-        if is_instruction_like(sentence):
-            out = out.replace(sentence, "[instruction-like text removed]")
-    return out
+from ..prompts import DOC_TYPE_LABELS, REFUSAL, TOPIC_QUESTIONS
+from ..retrieval import Retrieval, ScoredPassage, tokenize
+from ..screening import is_instruction_like
+from ..shapes import answer_shape
+from .spans import split_sentences
 
 
 @dataclass
@@ -85,25 +63,6 @@ class Answer:
         if self.dropped:
             data["dropped"] = self.dropped
         return data
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of a passage; list items count as sentences, table rows and headings do not."""
-    out = []
-    for line in text.splitlines():
-        line = line.strip()
-        if not line or line.startswith(("|", "#", "```")):
-            continue
-        line = re.sub(r"^([-*+]|\d+[.)])\s+", "", line)
-        start = 0
-        for match in _BOUNDARY.finditer(line):
-            previous = line[start : match.start()].rsplit(None, 1)[-1].rstrip(".").lower()
-            if previous in _ABBREVIATIONS or len(previous) == 1:
-                continue
-            out.append(line[start : match.start()].strip())
-            start = match.end()
-        out.append(line[start:].strip())
-    return [s for s in out if len(s.split()) >= 5]
 
 
 def _similar(a: set[str], b: set[str]) -> bool:
