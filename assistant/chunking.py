@@ -75,7 +75,8 @@ def document_metadata(doc: SourceDocument) -> dict:
         "doc_type": doc.doc_type,
         "content_hash": doc.content_hash,
     }
-    for name in ("summary", "period", "date_signed", "date_in_force", "region", "status"):
+    for name in ("summary", "period", "date_signed", "date_in_force", "region", "status",
+                 "last_reviewed"):
         if meta.get(name):
             flat[name] = str(meta[name])
     for name, prefix in (("topics", "topic"), ("countries", "country"), ("sectors", "sector")):

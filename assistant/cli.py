@@ -45,7 +45,8 @@ def ask(args: argparse.Namespace, settings: Settings) -> int:
     for question in questions:
         try:
             answer = assistant.ask(question, k=args.k, filters=_filters(args),
-                                   history=asked if args.conversation else None).to_json()
+                                   history=asked if args.conversation else None,
+                                   detail=args.detail).to_json()
             asked.append(answer["standalone_question"])
         except QuestionError as exc:
             if args.json:
@@ -100,20 +101,29 @@ def ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 def evaluate(args: argparse.Namespace, settings: Settings) -> int:
     from .evaluation import evaluate as run_eval
-    from .evaluation import load_questions
+    from .evaluation import evaluate_coverage, evaluate_quality, load_questions
     from .service import build_assistant
 
     assistant = build_assistant(settings)
     assistant.ensure_ingested()
-    paths = [Path(p) for p in args.files] or [settings.knowledge_dir / "eval"]
-    summary = run_eval(assistant, load_questions(paths)).summary()
+    eval_dir = settings.knowledge_dir / "eval"
+    paths = [Path(p) for p in args.files] or [eval_dir]
+    report = {"retrieval": run_eval(assistant, load_questions(paths)).summary()}
+    if not args.files:  # the coverage and answer-quality sets, on the half asked for
+        for name, run in (("coverage", evaluate_coverage), ("quality", evaluate_quality)):
+            path = eval_dir / name / f"{args.split}.jsonl"
+            if path.exists():
+                report[f"{name} ({args.split})"] = run(assistant, load_questions([path]))
     if args.json:
-        print(json.dumps(summary, ensure_ascii=False))
+        print(json.dumps(report, ensure_ascii=False))
         return 0
-    for miss in summary.pop("misses"):
-        print("  miss:", json.dumps(miss, ensure_ascii=False))
-    for key, value in summary.items():
-        print(f"{key:>20}: {value}")
+    for part, summary in report.items():
+        print(f"== {part}")
+        for miss in summary.pop("misses"):
+            if args.misses:
+                print("  miss:", json.dumps(miss, ensure_ascii=False))
+        for key, value in summary.items():
+            print(f"{key:>34}: {value}")
     return 0
 
 
@@ -152,11 +162,15 @@ def main(argv: list[str] | None = None) -> int:
     ask_p.add_argument("--conversation", action="store_true",
                        help="treat the --questions file as one conversation (follow-ups)")
     ask_p.add_argument("--k", type=int, help="passages to cite at most")
+    ask_p.add_argument("--detail", action="store_true", help="the longer answer")
     add_filter_flags(ask_p)
     sub.add_parser("ingest", help="same as ingest.py", parents=[ingest_parser()], add_help=False)
     eval_p = sub.add_parser("eval", help="hit@5, MRR, refusals and follow-ups on knowledge/eval")
     eval_p.add_argument("files", nargs="*", help="JSON-lines files or folders (default: eval/)")
     eval_p.add_argument("--json", action="store_true")
+    eval_p.add_argument("--split", choices=["dev", "test"], default="test",
+                        help="half of the coverage and quality sets (dev is for tuning)")
+    eval_p.add_argument("--misses", action="store_true", help="list every miss")
     args = parser.parse_args(argv)
     settings = Settings()
     return {"ask": ask, "ingest": ingest, "eval": evaluate}[args.command](args, settings)

@@ -17,7 +17,7 @@ SUPPORTED_SUFFIXES = MARKDOWN_SUFFIXES | TEXT_SUFFIXES | HTML_SUFFIXES | {".pdf"
 SIDECAR_SUFFIX = ".meta.yaml"
 # Part of every document's fingerprint: bump it when parsing or passage metadata changes, so
 # the next ingest re-indexes documents whose files did not change.
-INDEX_FORMAT = "2"
+INDEX_FORMAT = "3"  # 3: sentence vectors and last_reviewed in passage metadata
 DOC_TYPES = {"guidance", "case-study", "agreement", "reference"}
 CURATED_TYPES = {"guidance", "case-study"}  # the knowledge base proper: full schema applies
 CASE_STUDY_FIELDS = ("countries", "sectors", "period", "sources")

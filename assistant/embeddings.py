@@ -60,6 +60,7 @@ class SentenceEmbeddings(Embeddings):
                     self.model, {torch.nn.Linear}, dtype=torch.qint8)
         self.batch_size = batch_size
         self.name = embedding_id(model_name, quantize)
+        self._sentence_model = None
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         vectors = self.model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
@@ -68,3 +69,23 @@ class SentenceEmbeddings(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]
+
+    def embed_sentences(self, texts: list[str]):
+        """Vectors for short sentences, stored at ingest for answer composition. The int8 copy
+        of the model (made once, on first use) halves the cost; answers only rank a passage's
+        sentences against each other with them, where its vectors agree with fp32 closely."""
+        if self._sentence_model is None:
+            if self.name.endswith("+int8"):
+                self._sentence_model = self.model
+            else:
+                import copy
+                import warnings
+
+                import torch
+
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    self._sentence_model = torch.ao.quantization.quantize_dynamic(
+                        copy.deepcopy(self.model), {torch.nn.Linear}, dtype=torch.qint8)
+        return self._sentence_model.encode(texts, batch_size=32, normalize_embeddings=True,
+                                           convert_to_numpy=True, show_progress_bar=False)

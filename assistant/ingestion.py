@@ -11,6 +11,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from .answer.spans import attach_sentence_vectors
 from .chunking import Passage, chunk_document, document_metadata
 from .config import Settings
 from .documents import DocumentError, SourceDocument, Vocabulary, fingerprint, load_document
@@ -200,6 +201,9 @@ class Ingestor:
     def _write(self, batch: list[_Pending]) -> None:
         vectors = self.embeddings.embed_documents(
             [p.embedding_text for item in batch for p in item.passages])
+        # Sentence vectors let answers pick sentences by meaning without a model call per answer.
+        attach_sentence_vectors([p for item in batch for p in item.passages],
+                                self.embeddings.embed_sentences)
         offset = 0
         for item in batch:
             mine = vectors[offset : offset + len(item.passages)]

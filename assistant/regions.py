@@ -62,6 +62,27 @@ _ALIASES = {
     "COD": ["Democratic Republic of the Congo", "DRC"],
     "CIV": ["Côte d'Ivoire", "Ivory Coast"],
 }
+# Capitals and common short forms stand for their states in diplomatic prose ("Jakarta ended
+# its Letter of Intent with Oslo"); countries with one already listed above keep theirs.
+_CAPITALS = {
+    "CHN": ["PRC", "People's Republic of China"], "KOR": ["ROK", "Republic of Korea"],
+    "PRK": ["DPRK"], "ARE": ["Abu Dhabi", "Dubai"], "SAU": ["Riyadh", "KSA"], "IDN": ["Jakarta"],
+    "NOR": ["Oslo"], "KEN": ["Nairobi"], "AUS": ["Canberra"], "DEU": ["Berlin"],
+    "NAM": ["Windhoek"], "MEX": ["Mexico City"], "THA": ["Bangkok"], "VNM": ["Hanoi"],
+    "CHL": ["Santiago"], "PAK": ["Islamabad"], "MAR": ["Rabat"], "CHE": ["Bern", "Berne"],
+    "CAN": ["Ottawa"], "JOR": ["Amman"], "LKA": ["Colombo"], "MYS": ["Kuala Lumpur", "Putrajaya"],
+    "SGP": ["Singapore"], "GBR": ["London"], "FRA": ["Paris"], "ETH": ["Addis Ababa"],
+    "NGA": ["Abuja"], "GHA": ["Accra"], "ZAF": ["Pretoria"], "EGY": ["Cairo"],
+    "BRA": ["Brasília", "Brasilia"],
+    "ARG": ["Buenos Aires"], "PER": ["Lima"], "COL": ["Bogotá", "Bogota"], "TUR": ["Ankara"],
+    "RUS": ["Moscow"], "NZL": ["Wellington"], "PHL": ["Manila"], "BGD": ["Dhaka"],
+    "TZA": ["Dodoma", "Dar es Salaam"], "UGA": ["Kampala"], "RWA": ["Kigali"], "SEN": ["Dakar"],
+    "AGO": ["Luanda"], "MOZ": ["Maputo"], "ZMB": ["Lusaka"], "QAT": ["Doha"], "ITA": ["Rome"],
+    "ESP": ["Madrid"], "NLD": ["The Hague", "Amsterdam"], "POL": ["Warsaw"], "IRN": ["Tehran"],
+    "DJI": ["Djibouti City"], "ISR": ["Jerusalem", "Tel Aviv"], "MMR": ["Naypyidaw"],
+    "KHM": ["Phnom Penh"], "LAO": ["Vientiane"], "NPL": ["Kathmandu"], "UZB": ["Tashkent"],
+    "KAZ": ["Astana"],
+}
 
 
 @cache
@@ -75,7 +96,7 @@ def _country_names() -> dict[str, str]:
             value = getattr(country, attr, None)
             if value and "," not in value and "(" not in value:
                 names[value] = country.alpha_3
-    for code, aliases in _ALIASES.items():
+    for code, aliases in (*_ALIASES.items(), *_CAPITALS.items()):
         names.update({alias: code for alias in aliases})
     return names
 

@@ -13,6 +13,9 @@ _INSTRUCTION_LIKE = re.compile(
     r"developer mode|reveal your)\b", re.IGNORECASE)
 
 
+INSTRUCTION_MARKER = "[instruction-like text removed]"
+
+
 def is_instruction_like(sentence: str) -> bool:
     return bool(_INSTRUCTION_LIKE.search(sentence))
 
@@ -24,5 +27,5 @@ def without_instructions(text: str) -> str:
     out = text
     for sentence in split_sentences(text):
         if is_instruction_like(sentence):
-            out = out.replace(sentence, "[instruction-like text removed]")
+            out = out.replace(sentence, INSTRUCTION_MARKER)
     return out

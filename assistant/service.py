@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from langchain_core.language_models import BaseChatModel
@@ -12,10 +13,12 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from langchain_core.runnables import RunnableLambda
 
 from .answer import Answer, ExtractiveAnswerer
+from .answer.brief import intents
+from .answer.coverage import coverage_verdict, knowledge_date, screen_request
 from .backends import make_chat_model
 from .config import PROJECT_ROOT, Settings
 from .conversation import condense, looks_like_follow_up
-from .documents import Vocabulary
+from .documents import CURATED_TYPES, Vocabulary
 from .embeddings import SentenceEmbeddings, embedding_id
 from .generation import GenerativeAnswerer
 from .ingestion import Ingestor, IngestReport, writer_lock
@@ -24,6 +27,14 @@ from .retrieval import HybridRetriever, Retrieval, tokenize
 from .shapes import answer_shape, compared_subjects, comparison_aspect
 from .store import CATALOGUE_SUFFIX, REBUILD_SUFFIX, KnowledgeIndex, finish_rebuild, make_client
 from .verification import CitationVerifier
+
+
+@dataclass
+class _CorpusFacts:
+    lexical: object
+    has_agreements: bool
+    knowledge_date: date | None
+    indicator_docs: list[str]
 
 
 class QuestionError(ValueError):
@@ -38,21 +49,36 @@ class Assistant:
     retriever: HybridRetriever
     answerer: ExtractiveAnswerer | GenerativeAnswerer
     chat_model: BaseChatModel | None = None
+    _facts: _CorpusFacts | None = None
 
     def __post_init__(self) -> None:
         # {"question", "k", "filters"} -> Retrieval -> Answer, as one LangChain Runnable.
         self.chain = RunnableLambda(self.retrieve) | self.answerer
 
     def retrieve(self, request: dict) -> Retrieval:
-        """Retrieval shaped by the question: case studies for "which examples…", one search per
-        subject for "how did X and Y differ…"."""
+        """Retrieval shaped by the question, with the coverage checks that decide a refusal
+        before any answer is written (so a generative backend is never called for one)."""
         question, filters = request["question"], dict(request.get("filters") or {})
         k = request.get("k") or self.settings.k
+        detail = bool(request.get("detail"))
+        verdict = screen_request(question)
+        if verdict is not None:
+            return Retrieval(question, [], 0.0, False, filters, verdict=verdict, detail=detail)
         shape = answer_shape(question)
         if shape == "examples" and not filters.get("doc_type"):
             filters["doc_type"] = "case-study"
             k = max(k, 8)
-        retrieval = self.retriever.retrieve(question, k, filters)
+        vector = self.embeddings.embed_query(question)
+        # Treaty articles are their own kind of evidence: guidance and case studies answer,
+        # agreements get their own part of the answer when they bear on the question.
+        split = not filters.get("doc_type") and self._corpus().has_agreements
+        main = {**filters, "doc_type": list(CURATED_TYPES | {"reference"})} if split else filters
+        retrieval = self.retriever.retrieve(question, k, main, vector)
+        retrieval.filters = filters
+        if split:
+            treaties = self.retriever.retrieve(question, 3, {**filters, "doc_type": "agreement"},
+                                               vector)
+            retrieval.agreements = treaties.passages if treaties.relevant else []
         if shape == "comparison":
             compared = compared_subjects(question)
             aspect = comparison_aspect(question, compared)
@@ -60,8 +86,48 @@ class Assistant:
                                 for name in compared]
             if all(r.relevant for _, r in retrieval.groups):
                 retrieval.passages = [p for _, r in retrieval.groups for p in r.passages]
+                retrieval.candidates = [p for _, r in retrieval.groups for p in r.candidates]
                 retrieval.relevant = True
+        if shape != "comparison":
+            self._add_sections(retrieval, filters, vector)
+        retrieval.detail = detail
+        known = self._corpus().knowledge_date
+        retrieval.knowledge_date = known.isoformat() if known else None
+        retrieval.verdict = coverage_verdict(question, retrieval, known)
         return retrieval
+
+    def _add_sections(self, retrieval: Retrieval, filters: dict, vector) -> None:
+        """Sections as intent: a question about one case study may be answered by any of its
+        sections ("what went wrong" -> Problems and criticism), whose passages all look alike
+        to the retriever; and "which indicators" by the indicator templates. Bring them in."""
+        if not retrieval.passages or filters.get("doc_id"):
+            return
+        wanted: list[str] = []
+        top = retrieval.passages[0].metadata
+        if top["doc_type"] == "case-study" and \
+                sum(p.metadata["doc_id"] == top["doc_id"] for p in retrieval.passages) >= 2:
+            wanted.append(top["doc_id"])
+        if "metrics" in intents(retrieval.question):
+            wanted += [d for d in self._corpus().indicator_docs if d not in wanted]
+        if not wanted:
+            return
+        more = self.retriever.retrieve(retrieval.question, 16, {**filters, "doc_id": wanted},
+                                       vector).passages
+        have = {p.id for p in retrieval.passages}
+        retrieval.passages += [p for p in more if p.id not in have]
+
+    def _corpus(self) -> _CorpusFacts:
+        """Facts about the indexed corpus, refreshed when an ingest changes it."""
+        lexical = self.retriever.lexical()
+        if self._facts is None or self._facts.lexical is not lexical:
+            documents = self.index.documents()
+            self._facts = _CorpusFacts(
+                lexical, any(m.get("doc_type") == "agreement" for m in lexical.metadatas),
+                knowledge_date({d: r for d, r in documents.items()
+                                if r.get("doc_type") in CURATED_TYPES}),
+                [d for d, r in documents.items() if r.get("doc_type") == "guidance"
+                 and "indicator" in str(r.get("title", "")).lower()])
+        return self._facts
 
     def check_question(self, question: str) -> str:
         question = (question or "").strip()
@@ -96,15 +162,17 @@ class Assistant:
         return condense(question, history or [], specificity)
 
     def ask(self, question: str, k: int | None = None, filters: dict | None = None,
-            history: list[str] | None = None) -> Answer:
-        """Answer a question; `history` holds the earlier standalone questions, oldest first."""
+            history: list[str] | None = None, detail: bool = False) -> Answer:
+        """Answer a question; `history` holds the earlier standalone questions, oldest first;
+        `detail` asks for the longer answer."""
         final = None
-        for _, final in self.stream(question, k, filters, history):  # noqa: B007
+        for _, final in self.stream(question, k, filters, history, detail):  # noqa: B007
             pass
         return final
 
     def stream(self, question: str, k: int | None = None, filters: dict | None = None,
-               history: list[str] | None = None) -> Iterator[tuple[str, Answer | None]]:
+               history: list[str] | None = None,
+               detail: bool = False) -> Iterator[tuple[str, Answer | None]]:
         """Yield (text so far, None) while the answer is written, then (text, Answer).
 
         A generative backend streams its tokens; the extractive answer arrives line by line.
@@ -113,7 +181,8 @@ class Assistant:
         question = self.check_question(question)
         started = time.perf_counter()
         standalone = self.standalone(question, history)
-        retrieval = self.retrieve({"question": standalone, "k": k, "filters": filters})
+        retrieval = self.retrieve({"question": standalone, "k": k, "filters": filters,
+                                   "detail": detail})
         retrieved = time.perf_counter()
         answer: Answer | None = None
         if isinstance(self.answerer, GenerativeAnswerer):

@@ -6,11 +6,12 @@ from dataclasses import asdict, dataclass, field
 
 from langchain_core.runnables import Runnable, RunnableConfig
 
-from ..prompts import DOC_TYPE_LABELS, REFUSAL, TOPIC_QUESTIONS
-from ..retrieval import Retrieval, ScoredPassage, tokenize
-from ..screening import is_instruction_like
+from ..prompts import DOC_TYPE_LABELS
+from ..retrieval import Retrieval, ScoredPassage
 from ..shapes import answer_shape
-from .spans import split_sentences
+from .brief import DETAIL, Budget, Candidate, intents, is_risk, pick, score_candidates
+from .coverage import Verdict
+from .refusals import refusal_text
 
 
 @dataclass
@@ -41,6 +42,10 @@ class Answer:
     support: float | None = None
     dropped: list[dict] = field(default_factory=list)
     note: str | None = None
+    # Refusals: one of coverage.REASONS, the subjects not found, the documents offered instead.
+    reason: str | None = None
+    missing: list[str] = field(default_factory=list)
+    nearest: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -62,11 +67,12 @@ class Answer:
         }
         if self.dropped:
             data["dropped"] = self.dropped
+        if self.refused:
+            data["reason"] = self.reason or "no_evidence"
+            if self.missing:
+                data["missing"] = self.missing
+            data["nearest"] = self.nearest
         return data
-
-
-def _similar(a: set[str], b: set[str]) -> bool:
-    return bool(a and b) and len(a & b) / len(a | b) >= 0.6
 
 
 def citation_for(n: int, passage: ScoredPassage) -> Citation:
@@ -76,45 +82,26 @@ def citation_for(n: int, passage: ScoredPassage) -> Citation:
                     score=round(passage.similarity, 3), page=meta.get("page"))
 
 
-def refusal_text(retrieval: Retrieval, documents_searched: int) -> str:
-    """A plain no, what was searched, the nearest covered topics and questions that do work."""
-    titles, topics = [], []
-    for p in retrieval.passages:
-        if p.metadata["title"] not in titles:
-            titles.append(p.metadata["title"])
-        for topic in (p.metadata.get("topics") or "").split(", "):
-            if topic and topic not in topics:
-                topics.append(topic)
-    lines = [REFUSAL]
-    if retrieval.uncovered:
-        lines.append(f"I searched {documents_searched} documents on designing bilateral economic "
-                     "partnerships (guidance and real case studies); none of them has material on "
-                     "the " + " or the ".join(retrieval.uncovered) + " relationship.")
-    else:
-        lines.append(f"I searched {documents_searched} documents on designing bilateral economic "
-                     "partnerships (guidance and real case studies) and none of them addresses it "
-                     "closely enough to answer from.")
-    if topics:
-        lines.append("The nearest topics the knowledge base does cover: "
-                     + ", ".join(t.replace("-", " ") for t in topics[:4])
-                     + (f" (closest documents: {'; '.join(titles[:3])})." if titles else "."))
-    suggestions = [TOPIC_QUESTIONS[t] for t in topics if t in TOPIC_QUESTIONS][:3]
-    for question in TOPIC_QUESTIONS.values():
-        if len(suggestions) >= 3:
-            break
-        if question not in suggestions:
-            suggestions.append(question)
-    lines.append("Questions it can answer, for example:")
-    lines += [f"- {q}" for q in suggestions]
-    return "\n".join(lines)
+def label_for(meta: dict) -> str:
+    """How a line names its document: a treaty as a lawyer cites it, anything else by title."""
+    if meta.get("doc_type") == "agreement":
+        try:
+            from ..agreements import treaty_citation
+        except ImportError:  # pragma: no cover - the module arrives with the agreement library
+            treaty_citation = None
+        if treaty_citation:
+            return treaty_citation(meta)
+        section = meta.get("section", "").split(" › ")[-1]
+        return f"{meta['title']}, {section}" if section else meta["title"]
+    return meta["title"]
 
 
 class ExtractiveAnswerer(Runnable[Retrieval, Answer]):
-    """Picks the passages' sentences that best match the question and cites each one.
+    """A brief built from the passages' own sentences, each line cited.
 
-    Deterministic and offline. Sentences are scored by the BM25 weight of the question's terms
-    they contain, discounted by their passage's rank; near-duplicates are dropped, and the
-    survivors are grouped by document in rank order so the brief reads top-down.
+    Deterministic and offline. Spans (a sentence with those that depend on it, a list with its
+    lead-in) are scored by meaning and words (brief.py); the best opens the answer, then the
+    supporting points, cases, failure modes and treaty articles that clear a relevance floor.
     """
 
     def __init__(self, lexical: callable, documents_searched: callable, max_sentences: int = 8,
@@ -126,139 +113,161 @@ class ExtractiveAnswerer(Runnable[Retrieval, Answer]):
 
     def invoke(self, retrieval: Retrieval, config: RunnableConfig | None = None,
                **kwargs) -> Answer:
+        budget = DETAIL if retrieval.detail else Budget()
+        if retrieval.verdict is not None:
+            return self._refuse(retrieval, retrieval.verdict)
         if retrieval.groups and all(r.relevant and r.passages for _, r in retrieval.groups):
-            answer = self._compose_comparison(retrieval)
+            answer = self._compose_comparison(retrieval, budget)
         elif not retrieval.relevant or not retrieval.passages:
-            return Answer(retrieval.question, refusal_text(retrieval, self._documents_searched()),
-                          refused=True)
+            return self._refuse(retrieval, Verdict("no_evidence", ""))
         else:
             shape = answer_shape(retrieval.question)
-            candidates = self._score_sentences(retrieval.question, retrieval.passages)
+            candidates = self._score(retrieval.question, retrieval, retrieval.passages)
+            if not candidates:
+                return self._refuse(retrieval, Verdict("no_evidence", ""))
             if shape == "examples":
-                answer = self._compose_examples(retrieval, candidates)
+                answer = self._compose_examples(retrieval, candidates, budget)
             else:
-                answer = self._compose(retrieval, self._select(candidates), numbered=shape == "steps")
-            answer.shape = shape
+                answer = self._compose_brief(retrieval, candidates, budget)
         answer.support = 1.0
         return answer
 
-    def _score_sentences(self, question: str, passages: list[ScoredPassage]) -> list[tuple]:
-        """(score, passage rank, position, sentence, terms), best first."""
-        lexical = self._lexical()
-        query = set(tokenize(question))
-        candidates = []
-        for rank, passage in enumerate(passages):
-            for position, sentence in enumerate(split_sentences(passage.text)):
-                if is_instruction_like(sentence):
-                    continue
-                terms = tokenize(sentence)
-                overlap = query & set(terms)
-                weight = sum(lexical.idf.get(t, lexical.default_idf) for t in overlap)
-                score = weight / max(len(terms), 8) ** 0.5 / (1 + 0.25 * rank)
-                candidates.append((score, rank, position, sentence, set(terms)))
-        candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
-        if candidates and candidates[0][0] == 0:
-            # Nothing shares a word with the question (a dense-only match): lead with the
-            # opening sentences of the best passages rather than arbitrary ones.
-            candidates.sort(key=lambda c: (c[1], c[2]))
-        return candidates
+    def _score(self, question: str, retrieval: Retrieval,
+               passages: list[ScoredPassage]) -> list[Candidate]:
+        return score_candidates(question, retrieval.query_vector, passages, self._lexical())
 
-    def _select(self, candidates: list[tuple], limit: int | None = None) -> list[tuple]:
-        limit = limit or self.max_sentences
-        chosen, per_passage = [], {}
-        for candidate in candidates:
-            score, rank, _, _, terms = candidate
-            if len(chosen) >= limit:
-                break
-            if chosen and score == 0 and candidates[0][0] > 0:
-                break
-            if per_passage.get(rank, 0) >= self.per_passage:
-                continue
-            if any(_similar(terms, c[4]) for c in chosen):
-                continue
-            chosen.append(candidate)
-            per_passage[rank] = per_passage.get(rank, 0) + 1
-        return chosen
+    def _compose_brief(self, retrieval: Retrieval, candidates: list[Candidate],
+                       budget: Budget) -> Answer:
+        cite = _Numbering()
+        lead = candidates[0]
+        floor = lead.score * budget.floor
+        about_cases = lead.doc_type == "case-study"
+        left = budget.words - lead.span.words
+        chosen = [lead]
 
-    def _compose(self, retrieval: Retrieval, chosen: list[tuple], numbered: bool = False) -> Answer:
-        passages = retrieval.passages
-        cite = _Numbering(passages)
-        if numbered:  # steps or options: one numbered list in order of relevance
-            ordered = sorted(chosen, key=lambda c: (c[1], c[2]))
-            lines = [f"{i}. {c[3]} {cite(c[1])}" for i, c in enumerate(ordered, start=1)]
-            return Answer(retrieval.question, "\n".join(lines), False, cite.citations)
-        # Documents in the order of their best passage; sentences in reading order within them.
-        doc_order: list[str] = []
-        for rank in sorted({c[1] for c in chosen}):
-            doc_id = passages[rank].metadata["doc_id"]
-            if doc_id not in doc_order:
-                doc_order.append(doc_id)
-        blocks = []
-        for doc_id in doc_order:
-            mine = sorted((c for c in chosen if passages[c[1]].metadata["doc_id"] == doc_id),
-                          key=lambda c: (c[1], c[2]))
-            meta = passages[mine[0][1]].metadata
-            label = DOC_TYPE_LABELS.get(meta["doc_type"], meta["doc_type"])
-            lines = [f"**{meta['title']}** ({label})"]
-            lines += [f"- {c[3]} {cite(c[1])}" for c in mine]
-            blocks.append("\n".join(lines))
-        return Answer(retrieval.question, "\n\n".join(blocks), False, cite.citations)
+        def main_line(c: Candidate) -> bool:
+            return about_cases or c.doc_type != "case-study"
 
-    def _compose_examples(self, retrieval: Retrieval, candidates: list[tuple]) -> Answer:
-        """One line per case study: its title and the sentence that best answers."""
-        passages = retrieval.passages
-        cite = _Numbering(passages)
-        best: dict[str, tuple] = {}
-        for candidate in candidates:
-            doc_id = passages[candidate[1]].metadata["doc_id"]
-            best.setdefault(doc_id, candidate)
-        lines = [f"- **{passages[c[1]].metadata['title']}**: {c[3]} {cite(c[1])}"
-                 for c in sorted(best.values(), key=lambda c: (c[1], c[2]))]
-        return Answer(retrieval.question, "\n".join(lines), False, cite.citations)
+        support = pick(candidates, chosen, budget.support, floor, left, main_line)
+        chosen += support
+        left -= sum(c.span.words for c in support)
+        cases: list[Candidate] = []
+        if not about_cases:
+            seen: set[str] = set()
+            for c in pick(candidates, chosen, budget.cases * 3, floor * 0.95, left,
+                          lambda c: c.doc_type == "case-study"):
+                if c.doc_id not in seen and len(cases) < budget.cases:
+                    seen.add(c.doc_id)
+                    cases.append(c)
+            chosen += cases
+            left -= sum(c.span.words for c in cases)
+        risks = [] if "problems" in intents(retrieval.question) else \
+            pick(candidates, chosen, budget.risks, floor * 0.95, left, is_risk)
+        chosen += risks
+        left -= sum(c.span.words for c in risks)
+        if budget.words - left < 80:  # too thin: take the next supporting points
+            more = pick(candidates, chosen, 3, lead.score * 0.6, left, main_line)
+            support += more
+            chosen += more
+            left -= sum(c.span.words for c in more)
+        treaties = []
+        if retrieval.agreements:
+            scored = self._score(retrieval.question, retrieval, retrieval.agreements)
+            treaties = pick(scored, chosen, budget.agreements, floor, max(left, 90))
+        lines = [f"{lead.span.text} {cite(lead.passage)}"]
+        if support:
+            lines += [""] + [f"- {c.span.text} {cite(c.passage)}" for c in support]
+        if cases:
+            lines += ["", "**In practice**"] + [
+                f"- **{c.passage.metadata['title']}**: {c.span.text} {cite(c.passage)}"
+                for c in cases]
+        if risks:
+            lines += ["", "**Watch out for**"] + [f"- {c.span.text} {cite(c.passage)}"
+                                                 for c in risks]
+        if treaties:
+            lines += ["", "**What the agreements say**"] + [
+                f"- **{label_for(c.passage.metadata)}**: {c.span.text} {cite(c.passage)}"
+                for c in treaties]
+        answer = Answer(retrieval.question, "\n".join(lines), False, cite.citations)
+        answer.shape = "brief"
+        return answer
 
-    def _compose_comparison(self, retrieval: Retrieval) -> Answer:
-        """A side-by-side table: a column per subject, a cited sentence in every cell."""
+    def _compose_examples(self, retrieval: Retrieval, candidates: list[Candidate],
+                          budget: Budget) -> Answer:
+        """One line per case study: its title and the span that best answers."""
+        cite = _Numbering()
+        floor = candidates[0].score * (budget.floor - 0.1)
+        best: dict[str, Candidate] = {}
+        for c in candidates:
+            if c.score >= floor and c.span.words <= 90:
+                best.setdefault(c.doc_id, c)
+        picked = sorted(best.values(), key=lambda c: -c.score)[: budget.cases * 3]
+        lines = [f"- **{c.passage.metadata['title']}**: {c.span.text} {cite(c.passage)}"
+                 for c in picked]
+        answer = Answer(retrieval.question, "\n".join(lines), False, cite.citations)
+        answer.shape = "examples"
+        return answer
+
+    def _compose_comparison(self, retrieval: Retrieval, budget: Budget) -> Answer:
+        """A side-by-side table: a column per subject, a cited span in every cell."""
+        cite = _Numbering()
         columns = []
         for name, sub in retrieval.groups:
-            picked = self._select(self._score_sentences(sub.question, sub.passages), limit=4)
-            columns.append((name, sub.passages, sorted(picked, key=lambda c: (c[1], c[2]))))
-        numbering: list[ScoredPassage] = []
-        cites = []
-        for _, passages, picked in columns:
-            cells = []
-            for c in picked:
-                passage = passages[c[1]]
-                if passage not in numbering:
-                    numbering.append(passage)
-                cells.append(f"{c[3]} [{numbering.index(passage) + 1}]")
-            cites.append(cells)
-        rows = max(len(c) for c in cites)
-        header = "| | " + " | ".join(_cell(name) for name, _, _ in columns) + " |"
-        lines = [header, "|---|" + "---|" * len(columns)]
+            scored = self._score(sub.question, sub, sub.passages)
+            floor = scored[0].score * budget.floor if scored else 0.0
+            picked = pick(scored, [], budget.support, floor, budget.words // 2,
+                          lambda c: c.span.words <= 70)
+            columns.append((name, picked))
+        rows = max((len(p) for _, p in columns), default=0)
+        lines = ["| | " + " | ".join(_cell(name) for name, _ in columns) + " |",
+                 "|---|" + "---|" * len(columns)]
         for i in range(rows):
-            cells = [_cell(c[i]) if i < len(c) else "" for c in cites]
+            cells = [_cell(f"{p[i].span.text} {cite(p[i].passage)}") if i < len(p) else ""
+                     for _, p in columns]
             lines.append(f"| {i + 1} | " + " | ".join(cells) + " |")
-        citations = [citation_for(n, p) for n, p in enumerate(numbering, start=1)]
-        answer = Answer(retrieval.question, "\n".join(lines), False, citations)
+        answer = Answer(retrieval.question, "\n".join(lines), False, cite.citations)
         answer.shape = "comparison"
+        return answer
+
+    def _refuse(self, retrieval: Retrieval, verdict: Verdict) -> Answer:
+        """A plain no with its reason; for subjects or dates it lacks, the nearest material."""
+        cite = _Numbering()
+        lines: list[str] = []
+        offered: list[str] = []
+        if verdict.reason in ("not_covered", "out_of_date") and retrieval.passages:
+            scored = self._score(retrieval.question, retrieval, retrieval.passages)
+            for c in scored:
+                meta = c.passage.metadata
+                if meta["doc_id"] in offered or len(offered) >= 2:
+                    continue
+                offered.append(meta["doc_id"])
+                kind = DOC_TYPE_LABELS.get(meta["doc_type"], meta["doc_type"])
+                if verdict.reason == "not_covered":
+                    lines.append(f"- {kind.capitalize()}: **{meta['title']}** {cite(c.passage)}")
+                else:
+                    when = meta.get("last_reviewed", "date not recorded")
+                    lines.append(f"- **{meta['title']}** (last reviewed {when}): "
+                                 f"{c.span.text} {cite(c.passage)}")
+        text = refusal_text(verdict, retrieval, self._documents_searched(), lines,
+                            retrieval.knowledge_date)
+        answer = Answer(retrieval.question, text, refused=True, citations=cite.citations)
+        answer.reason, answer.missing, answer.nearest = verdict.reason, verdict.missing, offered
         return answer
 
 
 class _Numbering:
     """Numbers passages in the order an answer first cites them."""
 
-    def __init__(self, passages: list[ScoredPassage]) -> None:
-        self.passages = passages
-        self.numbers: dict[int, int] = {}
+    def __init__(self) -> None:
+        self.numbers: dict[str, int] = {}
         self.citations: list[Citation] = []
 
-    def __call__(self, rank: int) -> str:
-        if rank not in self.numbers:
-            self.numbers[rank] = len(self.numbers) + 1
-            self.citations.append(citation_for(self.numbers[rank], self.passages[rank]))
-        return f"[{self.numbers[rank]}]"
+    def __call__(self, passage: ScoredPassage) -> str:
+        if passage.id not in self.numbers:
+            self.numbers[passage.id] = len(self.numbers) + 1
+            self.citations.append(citation_for(self.numbers[passage.id], passage))
+        return f"[{self.numbers[passage.id]}]"
 
 
 def _cell(text: str) -> str:
     return text.replace("|", "/").replace("\n", " ")
-

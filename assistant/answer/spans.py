@@ -1,28 +1,215 @@
-"""Sentences and spans of a passage: the units an extractive answer quotes."""
+"""Sentences and spans of a passage: the units an extractive answer quotes.
+
+A span is one sentence, or a sentence with the ones that depend on it ("They brought…",
+"Second, …"), or a lead-in with its list ("It also: opened…; protects…."). Spans are what an
+answer shows, so a reader never gets a shard: a list item that is a noun phrase, a line ending
+in ";" or ":", or a sentence whose "This" points at nothing.
+"""
 
 from __future__ import annotations
 
+import base64
 import re
+from dataclasses import dataclass, field
+
+import numpy as np
 
 _ABBREVIATIONS = {"u.s", "u.k", "e.g", "i.e", "mr", "ms", "dr", "no", "art", "arts", "para", "st",
                   "vs", "etc", "inc", "ltd", "co", "jan", "feb", "aug", "sept", "oct", "nov", "dec"}
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"”')\]]?\s+(?=[A-Z0-9“\"(])")
+_ITEM = re.compile(r"^([-*+]|\d+[.)])\s+")
+MIN_WORDS = 5
+# A sentence opening like these leans on the one before it.
+_DEPENDENT = re.compile(
+    r"^(this|these|that|those|they|them|their|it|its|such|he|she|his|her|both|the two|the latter|"
+    r"the former|the second|the third|the fourth|second|third|fourth|fifth|finally|lastly|"
+    r"however|but|also|in addition|moreover|instead|as a result|yet|still|thus|hence|"
+    r"meanwhile|later|the same|another|others|in turn|in practice|even so|for example|"
+    r"for instance|similarly|likewise|otherwise|then|there)\b", re.IGNORECASE)
+_ORDINAL = re.compile(r"^(first|second|third|fourth|fifth|sixth|finally|lastly)\b", re.IGNORECASE)
+_TERMINAL = re.compile(r"[.!?][\"”')\]]*$")
 
 
-def split_sentences(text: str) -> list[str]:
-    """Sentences of a passage; list items count as sentences, table rows and headings do not."""
-    out = []
-    for line in text.splitlines():
+def _lines(text: str):
+    """(line number, is list item, sentence) for every sentence of a passage, short ones too."""
+    for number, line in enumerate(text.splitlines()):
         line = line.strip()
         if not line or line.startswith(("|", "#", "```")):
             continue
-        line = re.sub(r"^([-*+]|\d+[.)])\s+", "", line)
+        item = bool(_ITEM.match(line))
+        line = _ITEM.sub("", line)
         start = 0
         for match in _BOUNDARY.finditer(line):
             previous = line[start : match.start()].rsplit(None, 1)[-1].rstrip(".").lower()
             if previous in _ABBREVIATIONS or len(previous) == 1:
                 continue
-            out.append(line[start : match.start()].strip())
+            yield number, item, line[start : match.start()].strip()
             start = match.end()
-        out.append(line[start:].strip())
-    return [s for s in out if len(s.split()) >= 5]
+        yield number, item, line[start:].strip()
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a passage; list items count as sentences, table rows and headings do not."""
+    return [s for _, _, s in _lines(text) if len(s.split()) >= MIN_WORDS]
+
+
+def is_fragment(sentence: str) -> bool:
+    """A shard a reader could not use alone: no closing stop, or opening in lower case."""
+    sentence = sentence.strip()
+    return not _TERMINAL.search(sentence) or not sentence[:1].isupper() and \
+        not sentence[:1].isdigit() and sentence[:1] not in "“\"("
+
+
+@dataclass
+class Span:
+    """Consecutive sentences of one passage, shown together as one cited line."""
+
+    sentences: list[int]  # indices into split_sentences(passage text)
+    text: str
+    items: int = 0  # list items folded in
+    question_like: bool = False
+    words: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.words = len(self.text.split())
+
+
+def spans(text: str) -> list[Span]:
+    """The passage cut into spans that read on their own."""
+    pieces = list(_lines(text))
+    kept: list[tuple[int, bool, str, int]] = []  # (line, item, sentence, index or -1)
+    index = 0
+    for line, item, sentence in pieces:
+        if len(sentence.split()) >= MIN_WORDS:
+            kept.append((line, item, sentence, index))
+            index += 1
+        elif sentence:  # too short to quote alone, but it may lead a list ("It also:")
+            kept.append((line, item, sentence, -1))
+    out: list[Span] = []
+    i = 0
+    while i < len(kept):
+        line, item, sentence, idx = kept[i]
+        # A lead-in ("It also:") with the list below it.
+        if not item and sentence.endswith(":") and i + 1 < len(kept) and kept[i + 1][1]:
+            j = i + 1
+            while j < len(kept) and kept[j][1]:
+                j += 1
+            items = [kept[k][2] for k in range(i + 1, j)]
+            indices = [idx] + [kept[k][3] for k in range(i + 1, j) if kept[k][3] >= 0]
+            out.append(Span([x for x in indices if x >= 0], _join_list(sentence, items),
+                            items=len(items),
+                            question_like=all(item.endswith("?") for item in items)))
+            i = j
+            continue
+        if item and is_fragment(sentence):
+            i += 1  # a noun-phrase item without its lead-in says nothing alone
+            continue
+        if sentence.endswith((":", ";", ",")):
+            i += 1
+            continue
+        out.append(Span([idx] if idx >= 0 else [], sentence, question_like=sentence.endswith("?")))
+        i += 1
+    return [span for span in _chain(out) if span.sentences and not is_fragment(span.text)]
+
+
+_ORDER = ["first", "second", "third", "fourth", "fifth", "sixth"]
+
+
+def _chain(out: list[Span]) -> list[Span]:
+    """Fold a dependent sentence into the span before it; keep "First… Second…" together with
+    its lead-in ("Four practices help most.") and the sentences between the ordinals."""
+    ends: dict[int, int] = {}  # position of a "First," -> position of the last ordinal after it
+    for i, span in enumerate(out):
+        match = _ORDINAL.match(span.text)
+        if match and match.group(1).lower() == "first":
+            expected, last = 1, i
+            for j in range(i + 1, min(len(out), i + 12)):
+                word = (_ORDINAL.match(out[j].text) or [None, ""])[1].lower()
+                if word in (_ORDER[expected] if expected < len(_ORDER) else "", "finally",
+                            "lastly"):
+                    expected, last = expected + 1, j
+            if last > i:
+                ends[i] = last
+    merged: list[Span] = []
+    i = 0
+    while i < len(out):
+        span = out[i]
+        if i in ends:
+            lead = merged[-1] if merged else None
+            if lead and not lead.items and re.search(
+                    r"\b(two|three|four|five|six|several|following)\b", lead.text, re.IGNORECASE):
+                target = lead
+            else:
+                target = span
+                merged.append(span)
+            if target is not span:
+                _extend(target, span)
+            for j in range(i + 1, ends[i] + 1):
+                _extend(target, out[j])
+            i = ends[i] + 1
+            continue
+        if merged and _DEPENDENT.match(span.text) and not merged[-1].question_like:
+            _extend(merged[-1], span)
+        else:
+            merged.append(span)
+        i += 1
+    return merged
+
+
+def _extend(span: Span, more: Span) -> None:
+    span.sentences += more.sentences
+    span.items += more.items
+    span.text = f"{span.text} {more.text}"
+    span.words = len(span.text.split())
+
+
+def _join_list(lead: str, items: list[str]) -> str:
+    """A lead-in and its items as one sentence, or as the lead with full-sentence items."""
+    if all(not is_fragment(item) for item in items):
+        return " ".join([lead, *items])
+    parts = [item.rstrip(" ;,.") for item in items]
+    return f"{lead} {'; '.join(parts)}."
+
+
+# -- sentence vectors, embedded at ingest and stored with the passage -----------------------
+VECTORS_KEY = "sentence_vectors"
+HEADING_KEY = "heading_vector"
+
+
+def heading_of(metadata: dict) -> str:
+    """The deepest heading of a passage's section, which names what the section answers."""
+    return (metadata.get("section") or "").split(" › ")[-1].strip()
+
+
+def encode_vectors(vectors: np.ndarray) -> str:
+    """Unit vectors as float16 in base64: Chroma metadata holds only scalars."""
+    return base64.b64encode(np.asarray(vectors, dtype=np.float16).tobytes()).decode("ascii")
+
+
+def decode_vectors(value: str | None, dimensions: int) -> np.ndarray | None:
+    if not value:
+        return None
+    data = np.frombuffer(base64.b64decode(value), dtype=np.float16)
+    return data.reshape(-1, dimensions).astype(np.float32) if data.size % dimensions == 0 else None
+
+
+def attach_sentence_vectors(passages: list, embed) -> None:
+    """Embed every sentence of the curated passages (not treaty articles, whose number would
+    double a bulk ingest) and store the vectors in each passage's metadata."""
+    wanted = [p for p in passages if p.metadata.get("doc_type") != "agreement"]
+    sentences = [split_sentences(p.text) for p in wanted]
+    headings = sorted({heading_of(p.metadata) for p in wanted} - {""})
+    flat = [s for group in sentences for s in group] + headings
+    if not flat:
+        return
+    vectors = np.asarray(embed(flat), dtype=np.float32)
+    offset = 0
+    for passage, group in zip(wanted, sentences, strict=True):
+        if group:
+            passage.metadata[VECTORS_KEY] = encode_vectors(vectors[offset : offset + len(group)])
+        offset += len(group)
+    by_heading = dict(zip(headings, vectors[offset:], strict=True))
+    for passage in wanted:
+        heading = heading_of(passage.metadata)
+        if heading:
+            passage.metadata[HEADING_KEY] = encode_vectors(by_heading[heading][None, :])

@@ -9,6 +9,7 @@ import re
 import gradio as gr
 
 from ..answer import Answer
+from ..briefing import write_briefing_note
 from ..export import conversation_markdown, write_export
 from ..feedback import FeedbackStore
 from ..prompts import DOC_TYPE_LABELS, EXAMPLE_QUESTIONS
@@ -63,7 +64,7 @@ def filters_from(doc_type=None, topic=None, country=None, region=None, sector=No
 
 
 def chat_turn(assistant: Assistant, message: str, history: list, turns: list[dict],
-              doc_type=ANY, topic=ANY, country=ANY, region=ANY, sector=ANY):
+              doc_type=ANY, topic=ANY, country=ANY, region=ANY, sector=ANY, detail=False):
     """One chat turn. `turns` holds this session's answers (JSON), so follow-ups keep their
     context and the conversation can be exported. Yields (conversation, sources, box, turns)."""
     history = list(history or [])
@@ -73,7 +74,7 @@ def chat_turn(assistant: Assistant, message: str, history: list, turns: list[dic
     try:
         answer = None
         for text, answer in assistant.stream(message, history=asked, filters=filters_from(
-                doc_type, topic, country, region, sector)):
+                doc_type, topic, country, region, sector), detail=bool(detail)):
             if answer is None:
                 yield (history + [{"role": "assistant", "content": answer_markdown(text)}],
                        gr.skip(), "", turns)
@@ -92,9 +93,9 @@ def chat_turn(assistant: Assistant, message: str, history: list, turns: list[dic
 
 def ask_json(assistant: Assistant, question: str, doc_type: str = "", topic: str = "",
              country: str = "", k: int = 0, history: list[str] | None = None,
-             region: str = "", sector: str = "") -> dict:
+             region: str = "", sector: str = "", detail: bool = False) -> dict:
     try:
-        answer = assistant.ask(question, k=k or None, history=history,
+        answer = assistant.ask(question, k=k or None, history=history, detail=bool(detail),
                                filters=filters_from(doc_type, topic, country, region, sector))
     except QuestionError as exc:
         return {"question": question, "error": str(exc)}
@@ -108,6 +109,15 @@ def export_files(turns: list[dict], kind: str):
         return gr.update(value=None, visible=False)
     path = write_export(conversation_markdown(turns), "partnership-brief", kind)
     return gr.update(value=str(path), visible=True)
+
+
+def briefing_file(turns: list[dict]):
+    """The last answer as a one-page briefing note (DOCX, citations as footnotes)."""
+    answered = [t for t in turns or [] if not t.get("refused")]
+    if not answered:
+        gr.Warning("Ask a question first; the briefing note is built from the last answer.")
+        return gr.update(value=None, visible=False)
+    return gr.update(value=str(write_briefing_note(answered[-1])), visible=True)
 
 
 def save_feedback(store: FeedbackStore, turns: list[dict], rating: int, comment: str):
@@ -128,6 +138,9 @@ def build_chat_tab(assistant: Assistant, store: FeedbackStore, choices: dict) ->
                                  "financing, trust, metrics, or a case study…",
                                  show_label=False, scale=5, elem_id="question", max_lines=4)
                 send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask", min_width=80)
+            with gr.Row():
+                detail = gr.Checkbox(False, label="More detail (a longer answer)",
+                                     elem_id="detail", scale=1)
             gr.Examples(EXAMPLE_QUESTIONS, inputs=box, label="Example questions")
             with gr.Row():
                 up = gr.Button("Helpful", size="sm", elem_id="thumbs-up")
@@ -138,6 +151,8 @@ def build_chat_tab(assistant: Assistant, store: FeedbackStore, choices: dict) ->
             with gr.Row():
                 export_md = gr.Button("Export as Markdown", size="sm", elem_id="export-md")
                 export_docx = gr.Button("Export as DOCX brief", size="sm", elem_id="export-docx")
+                export_note = gr.Button("Briefing note (DOCX)", size="sm",
+                                        elem_id="export-briefing")
                 clear = gr.Button("New conversation", size="sm", elem_id="new-conversation")
             download = gr.File(label="Download", elem_id="download", interactive=False,
                                visible=False)
@@ -158,11 +173,11 @@ def build_chat_tab(assistant: Assistant, store: FeedbackStore, choices: dict) ->
 
     turns = gr.State([])  # per session: this conversation's answers
 
-    def respond(message, history, turns, doc_type, topic, country, region, sector):
+    def respond(message, history, turns, doc_type, topic, country, region, sector, detail):
         yield from chat_turn(assistant, message, history, turns, doc_type, topic, country,
-                             region, sector)
+                             region, sector, detail)
 
-    inputs = [box, chat, turns, doc_type, topic, country, region, sector]
+    inputs = [box, chat, turns, doc_type, topic, country, region, sector, detail]
     outputs = [chat, sources, box, turns]
     box.submit(respond, inputs, outputs, api_visibility="private")
     send.click(respond, inputs, outputs, api_visibility="private")
@@ -176,13 +191,15 @@ def build_chat_tab(assistant: Assistant, store: FeedbackStore, choices: dict) ->
     export_md.click(lambda t: export_files(t, "md"), turns, download, api_visibility="private")
     export_docx.click(lambda t: export_files(t, "docx"), turns, download,
                       api_visibility="private")
+    export_note.click(briefing_file, turns, download, api_visibility="private")
 
     def ask_api(question: str, doc_type: str = "", topic: str = "", country: str = "",
                 k: int = 0, history: list[str] | None = None, region: str = "",
-                sector: str = "") -> dict:
+                sector: str = "", detail: bool = False) -> dict:
         """Answer one question; returns the same JSON as `python -m assistant ask --json`.
-        `history`: earlier standalone questions of the conversation, oldest first."""
+        `history`: earlier standalone questions of the conversation, oldest first;
+        `detail`: the longer answer."""
         return ask_json(assistant, question, doc_type, topic, country, k, history, region,
-                        sector)
+                        sector, detail)
 
     gr.api(ask_api, api_name="ask")

@@ -1,0 +1,191 @@
+"""Scoring spans against the question and laying them out as a brief: the point first, then
+supporting points, "In practice" (cases), "Watch out for" (failure modes) and, when treaty
+texts bear on the question, "What the agreements say".
+
+A span's score mixes meaning (the question's vector against the sentence vectors stored at
+ingest), words (BM25 weights of the question's focus terms, context terms discounted), the
+passage's own similarity and a bonus when its section matches what the question asks for.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..regions import _country_names
+from ..retrieval import ScoredPassage, tokenize
+from ..screening import INSTRUCTION_MARKER, is_instruction_like, without_instructions
+from .coverage import _DEMONYMS
+from .spans import HEADING_KEY, VECTORS_KEY, Span, decode_vectors, spans
+
+# What a question asks for -> words in the section names that answer it.
+INTENTS = {
+    "problems": (r"went wrong|go wrong|gone wrong|problems?|criticis|controvers|fail|mistakes?|"
+                 r"risks?|pitfalls?|downsides?|backlash|concerns?|weakness|avoid|watch out|traps?",
+                 ("problems and criticism", "pitfalls", "risk", "criticism")),
+    "financing": (r"financ|funded|funding|paid for|pay for|loans?|lend|lender|debt|money|capital",
+                  ("financing", "financial", "finance")),
+    "results": (r"results?|outcomes?|achiev|impact|effects?|worked|deliver|happened",
+                ("results",)),
+    "lessons": (r"\blearn|lessons?|takeaways?|apply (this|that|it) to|for our own",
+                ("lessons",)),
+    "metrics": (r"indicators?|metrics?|kpis?|measure|report to (the )?(minister|parliament)|"
+                r"baselines?|track progress", ("indicator", "measur", "metrics", "monitor")),
+    "governance": (r"\bgovern|oversee|oversight|committee|secretariat|institutional set-?up|"
+                   r"steer|who (runs|decides|manages)", ("governance", "committee", "institutions")),
+    "capacity": (r"\bskills?|training|\btrain|capacity|know-how|expertise|transfer",
+                 ("capacity building", "capacity", "training", "technology transfer")),
+}
+_RISK_SECTIONS = ("problems and criticism", "pitfalls", "risk", "criticism")
+_RISK_WORDS = re.compile(r"\b(risks?|pitfalls?|fail\w*|undermin\w*|stall\w*|delay\w*|"
+                         r"criticis\w*|backlash|dispute\w*|collapse\w*|default\w*|cancel\w*)\b",
+                         re.IGNORECASE)
+_CHECKLIST = re.compile(r"\b(checklist|questions? (should|to) (we )?ask|what (should|to) ask)\b",
+                        re.IGNORECASE)
+_MAIN_CLAUSE = re.compile(r"[^.?!]*\?|[^.?!]+[.!]?$")
+
+
+# Weights of the span score, tuned on knowledge/eval/quality/dev.jsonl (never on test).
+WEIGHTS = {"semantic": 0.6, "lexical": 0.1, "passage": 0.3, "intent": 0.25, "long": 0.04,
+           "heading": 0.0}
+
+
+def intents(question: str) -> list[str]:
+    return [name for name, (pattern, _) in INTENTS.items()
+            if re.search(pattern, question, re.IGNORECASE)]
+
+
+def section_matches(section: str, wanted: list[str]) -> bool:
+    label = section.lower()
+    return any(word in label for name in wanted for word in INTENTS[name][1])
+
+
+@dataclass
+class Candidate:
+    span: Span
+    passage: ScoredPassage
+    rank: int  # the passage's place among the evidence
+    score: float
+    semantic: float
+    terms: set[str]
+    heading: float = 0.0  # the question against the section's heading
+
+    @property
+    def doc_type(self) -> str:
+        return self.passage.metadata["doc_type"]
+
+    @property
+    def doc_id(self) -> str:
+        return self.passage.metadata["doc_id"]
+
+    @property
+    def section(self) -> str:
+        return self.passage.metadata.get("section", "")
+
+
+def focus_weights(question: str) -> dict[str, float]:
+    """Terms of the question's main clause count fully; context ("We are launching with Ghana",
+    "our ministry") and country names count a fifth, so they cannot pull in sentences alone."""
+    sentences = [s.strip() for s in re.split(r"(?<=[.?!])\s+", question) if s.strip()]
+    main = [s for s in sentences if s.endswith("?")] or sentences[-1:]
+    context = [s for s in sentences if s not in main]
+    countries = {t for name in list(_country_names()) + list(_DEMONYMS) if name in question
+                 for t in tokenize(name)}
+    weights = {t: 0.2 for s in context for t in tokenize(s)}
+    for s in main:
+        for t in tokenize(s):
+            weights[t] = 0.2 if t in countries else 1.0
+    for t in ("partner", "partnership", "bilater", "countri", "ministri", "govern"):
+        if t in weights:  # the field's own words say nothing about which sentence answers
+            weights[t] = min(weights[t], 0.3)
+    return weights
+
+
+def score_candidates(question: str, query_vector, passages: list[ScoredPassage], lexical,
+                     dimensions: int = 384) -> list[Candidate]:
+    """Every quotable span of the passages, scored; best first."""
+    weights = focus_weights(question)
+    wanted = intents(question)
+    checklist = bool(_CHECKLIST.search(question))
+    q = np.asarray(query_vector, dtype=np.float32) if query_vector is not None else None
+    out: list[Candidate] = []
+    for rank, passage in enumerate(passages):
+        text = passage.text
+        clean = without_instructions(text)
+        vectors = decode_vectors(passage.metadata.get(VECTORS_KEY), dimensions)
+        heading = decode_vectors(passage.metadata.get(HEADING_KEY), dimensions)
+        heading_sim = float(heading[0] @ q) if heading is not None and q is not None else 0.0
+        for span in spans(text):
+            if span.question_like and not checklist:
+                continue  # a checklist's questions are not an answer, unless one was asked for
+            if INSTRUCTION_MARKER in span.text or is_instruction_like(span.text) or \
+                    any(part not in clean for part in _parts(span.text)):
+                continue
+            terms = set(tokenize(span.text))
+            lexical_score = sum(lexical.idf.get(t, lexical.default_idf) * w
+                                for t, w in weights.items() if t in terms)
+            lexical_score /= max(len(terms), 12) ** 0.5
+            if vectors is not None and q is not None and span.sentences and \
+                    max(span.sentences) < len(vectors):
+                sims = vectors[span.sentences] @ q
+                semantic = float(0.7 * sims.max() + 0.3 * sims.mean())
+            else:
+                semantic = passage.similarity * 0.85
+            out.append(Candidate(span, passage, rank, 0.0, semantic, terms, heading_sim))
+            out[-1].score = lexical_score  # combined below, once the lexical scale is known
+    top_lexical = max((c.score for c in out), default=0.0) or 1.0
+    w = WEIGHTS
+    for c in out:
+        bonus = w["intent"] if wanted and section_matches(c.section, wanted) else 0.0
+        long = w["long"] if c.span.words > 130 else 0.0
+        c.score = w["semantic"] * c.semantic + w["lexical"] * (c.score / top_lexical) \
+            + w["passage"] * c.passage.similarity + w["heading"] * c.heading + bonus - long
+    out.sort(key=lambda c: (-c.score, c.rank))
+    return out
+
+
+def _parts(text: str) -> list[str]:
+    """Pieces of a span that must survive the instruction screen verbatim."""
+    return [p for p in re.split(r"(?<=[.!?;:])\s+", text) if len(p.split()) >= 3][:12]
+
+
+def similar(a: Candidate, b: Candidate) -> bool:
+    if a.passage.id == b.passage.id and set(a.span.sentences) & set(b.span.sentences):
+        return True
+    return bool(a.terms and b.terms) and len(a.terms & b.terms) / len(a.terms | b.terms) >= 0.5
+
+
+@dataclass
+class Budget:
+    words: int = 220  # the default brief: about 80 to 220 words
+    floor: float = 0.78  # share of the best span's score a span needs to be shown
+    support: int = 3
+    cases: int = 2
+    risks: int = 1
+    agreements: int = 2
+
+
+DETAIL = Budget(words=480, floor=0.70, support=6, cases=4, risks=2, agreements=4)
+
+
+def pick(candidates: list[Candidate], chosen: list[Candidate], limit: int, floor: float,
+         words_left: int, keep=lambda c: True) -> list[Candidate]:
+    """The best candidates above the floor that fit the words left and repeat nothing."""
+    picked: list[Candidate] = []
+    for c in candidates:
+        if len(picked) >= limit or c.score < floor:
+            break
+        if not keep(c) or c.span.words > words_left:
+            continue
+        if any(similar(c, o) for o in chosen + picked):
+            continue
+        picked.append(c)
+        words_left -= c.span.words
+    return picked
+
+
+def is_risk(c: Candidate) -> bool:
+    return any(word in c.section.lower() for word in _RISK_SECTIONS) or \
+        bool(_RISK_WORDS.search(c.span.text))

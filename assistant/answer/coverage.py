@@ -1,0 +1,425 @@
+"""What the knowledge base does not cover: requests that are not questions, subjects outside
+relations between states and public bodies, named subjects no passage mentions, and questions
+about a time after the knowledge base's review date.
+
+Each check is a small rule over the question's words and the retrieved evidence, so it is
+deterministic, explainable in one sentence, and runs before any language model is called.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..regions import country_name, named_pairs, names_of
+from ..retrieval import ScoredPassage
+
+REASONS = ("not_covered", "out_of_date", "out_of_domain", "not_a_question", "no_evidence")
+
+
+@dataclass
+class Verdict:
+    """Why a question is refused, in the words the user reads."""
+
+    reason: str
+    message: str
+    missing: list[str] = field(default_factory=list)
+
+
+# -- requests that are not questions ---------------------------------------------------------
+_AT_ASSISTANT = re.compile(
+    r"\b(ignore|disregard|forget|bypass|override)\b.{0,40}\b(your|the|all|any|previous|prior|above|"
+    r"earlier)\b.{0,30}\b(sources?|instructions?|rules|prompts?|citations?|knowledge base|"
+    r"guidelines|constraints|documents?|restrictions)\b"
+    r"|\bpretend (to be|you(?:'re| are))\b|\b(act|behave|respond) as (if|though|an?|my)\b"
+    r"|\byou are now\b|\bfrom now on\b|\b(role-?play|roleplay) as\b|\bjailbreak\b|\bdeveloper mode\b"
+    r"|\b(reveal|show|print|repeat|output|tell me|display|leak)\b.{0,25}\b(system )?"
+    r"(prompt|instructions|configuration|rules you)\b|\bsystem prompt\b"
+    r"|\bwithout (any |your |the )?(sources|citations|references|quoting|citing)\b"
+    r"|\b(don't|do not|no need to|never) (cite|quote|use (your|the) sources)\b|\bno citations\b"
+    r"|\b(use|from|with) your own (knowledge|opinion|views?)\b|\bmake (something|it|one|stuff) up\b"
+    r"|\b(just )?(guess|speculate|invent)\b.{0,20}\b(if|when|even)\b.{0,20}\b(not|don't|no)\b"
+    r"|\bsay (that|it)? ?anyway\b",
+    re.IGNORECASE)
+_CREATIVE = re.compile(
+    r"\b(write|compose|create|generate|give me|produce|draft|make up|invent|pen|craft|come up with|"
+    r"tell( me| us)?|sing|recite)"
+    r"\b.{0,40}\b(poem|poems|poetry|haiku|sonnet|limerick|ballad|verse|song|lyrics|rap|jingle|"
+    r"story|stories|fairy ?tale|fable|novel|novella|screenplay|sitcom|fan ?fiction|fiction|joke|"
+    r"jokes|riddle|tweet thread|love letter|bedtime)\b",
+    re.IGNORECASE)
+_FAKE = re.compile(
+    r"\b(fake|fabricated?|forged?|forgery|fictional|fictitious|made-up|hoax|spoof|"
+    r"official-looking|official looking|counterfeit|bogus|false)\b.{0,50}\b(statement|press release|"
+    r"announcement|communiqu[eé]|declaration|letter|memo|decree|notice|document|report|tweet|"
+    r"treaty|agreement|news|article|quote|minutes|cable)",
+    re.IGNORECASE)
+_ATTRIBUTED = re.compile(
+    r"\b(draft|write|compose|prepare|issue|create|produce|generate|put out)\b.{0,40}\b(statement|"
+    r"press release|announcement|communiqu[eé]|declaration|letter|tweet|post|notice|decree|"
+    r"memo|speech)\b.{0,40}\b(from|by|on behalf of|in the name of|signed by|attributed to|as)\s+"
+    r"(?!our\b|my\b|us\b|me\b|we\b)(the |a |an )?[A-Z\w]",
+    re.IGNORECASE)
+_ANNOUNCING = re.compile(r"\b(announcing|announces|declaring|confirming|admitting|revealing|"
+                         r"stating|saying) that\b|\bannouncing\b", re.IGNORECASE)
+
+
+def not_a_question(question: str) -> bool:
+    """Instructions aimed at the assistant, creative writing, fake or attributed documents."""
+    if _AT_ASSISTANT.search(question) or _CREATIVE.search(question) or _FAKE.search(question):
+        return True
+    return bool(_ATTRIBUTED.search(question) and _ANNOUNCING.search(question))
+
+
+# -- subjects that are not relations between states, economies or public bodies ---------------
+_PRIVATE_LIFE = re.compile(
+    r"\b(book club|band|bandmates?|flat ?mates?|room ?mates?|house ?mates?|dorm|hostel|"
+    r"my (family|wife|husband|spouse|partner|girlfriend|boyfriend|parents|mum|mom|dad|kids|children|"
+    r"son|daughter|brother|sister|siblings|friends?|neighbou?rs?|landlord|tenants?|colleagues?|boss|"
+    r"in-laws|cousins?|grandparents|household|savings|pension|mortgage|salary|rent|budget|"
+    r"portfolio|retirement|debts?|credit card|bank account|money|startup|business partner|"
+    r"co-?founders?)|"
+    r"our (family|families|band|club|team|flat|house|household|marriage|wedding|kids|children|"
+    r"neighbou?rhood|street|building|choir|orchestra|guild|clan|league|squad|dorm|startup|"
+    r"co-?founders?|friendship|friend group|group chat|book club|relationship|couple)|"
+    r"siblings|in-laws|wedding|marriage|divorce|honeymoon|dating|boyfriend|girlfriend|"
+    r"football club|sports club|chess club|running club|cycling club|cricket club|rugby club|"
+    r"tennis club|golf club|five-a-side|sunday league|amateur league|fantasy (football|league)|"
+    r"esports?|gaming (guild|clan|group|team)|guild|raid team|dungeons|d&d|poker night|"
+    r"choir|orchestra|drama society|student society|fraternity|sorority|"
+    r"parent-teacher|pta|school (council|committee|trip)|classmates|homeowners'?|hoa|"
+    r"residents'? association|allotment|garden club|carpool|car pool|car-share|potluck|snacks|"
+    r"birthday|bachelor(ette)? party|holiday (plans|trip)|family business|"
+    r"household chores|chores|pocket money|allowance|retirement savings|personal finances?|"
+    r"personal budget|my investments|stock picks|crypto (portfolio|wallet)|side hustle|"
+    r"co-?founders?|business partner|podcast|youtube channel|influencers?|wedding|"
+    r"church (group|committee)|scout (troop|group)|hiking group|volunteer rota|"
+    r"knitting|quiz team|pub quiz|rowing club|youth club)\b",
+    re.IGNORECASE)
+# Signs that the subject is a relationship between states or public bodies after all, even when
+# the question borrows an everyday comparison ("like a marriage").
+_STATE = re.compile(
+    r"\b(countr(y|ies)|states?|nations?|national|government|governments|ministr(y|ies)|minister|"
+    r"bilateral|treaty|treaties|trade agreement|free trade|economies|economy|parliament|customs|"
+    r"tariffs?|embassy|diplomat\w*|sovereign|public bod(y|ies)|agency|agencies|municipal|"
+    r"development bank|export credit|investment treaty|ODA|FTA|EPA)\b",
+    re.IGNORECASE)
+
+
+def out_of_domain(question: str) -> str | None:
+    """The private-life subject a question is about ("a book club"), unless states are too."""
+    match = _PRIVATE_LIFE.search(question)
+    if not match or _STATE.search(question) or named_country_codes(question):
+        return None
+    return match.group(0)
+
+
+def screen_request(question: str) -> Verdict | None:
+    """Checks that need no retrieval: requests that are not questions, private-life subjects."""
+    if not_a_question(question):
+        return Verdict("not_a_question", "")
+    subject = out_of_domain(question)
+    if subject:
+        return Verdict("out_of_domain", f"a private or personal matter (“{subject.lower()}”)")
+    return None
+
+
+# -- time scope ------------------------------------------------------------------------------
+_PRESENT = re.compile(
+    r"\b(today|tonight|right now|currently|at present|presently|at the moment|nowadays|these days|"
+    r"as (of|at) (now|today|this)|this (week|month|year|quarter)|so far this year|"
+    r"current(?!\s+account)(?!ly)|latest|most recent|up[- ]to[- ]date|real-time|"
+    r"next (week|month|year|quarter)|upcoming|forecast|going forward|in the coming (months|years))\b",
+    re.IGNORECASE)
+# A later year counts when the question asks about that time ("in 2027"), not when it names a
+# target or an end date ("ten billion euros by 2030", "the 2021–2030 strategy").
+_YEAR = re.compile(r"\b(?:in|during|after|from|since|for|of|throughout)\s+(?:early |late |mid-)?"
+                   r"((?:19|20)\d\d)\b(?![–-])")
+
+
+def time_scope(question: str, knowledge_date: date | None) -> str | None:
+    """The time phrase that puts a question after what the knowledge base can know, if any."""
+    match = _PRESENT.search(question)
+    if match:
+        return match.group(0)
+    if knowledge_date:
+        for year in _YEAR.finditer(question):
+            if int(year.group(1)) > knowledge_date.year:
+                return year.group(1)
+    return None
+
+
+# -- named subjects the evidence must mention ------------------------------------------------
+# Words that name the field, not a subject: "the Development Bank", "a Free Trade Agreement".
+_GENERIC = set("""
+ministry ministries minister ministers government governments parliament president prime secretary
+agency department office committee committees joint partnership partnerships agreement agreements
+free trade economic economy development bank banks fund funds programme programmes program programs
+project projects initiative initiatives corridor corridors railway railways rail line port ports zone
+zones park parks industrial special strategic comprehensive cooperation co-operation national state
+states public private sector sectors chamber commerce council board authority authorities commission
+union treaty treaties pact accord act law protocol framework memorandum understanding plan strategy
+task force forum group dialogue summit mechanism facility institute centre center university
+international regional global world north south east west central new greater standard high speed
+republic kingdom federal democratic people peoples islamic united green digital blue energy
+transition investment investments finance financing infrastructure export import customs
+labour labor capacity building governance trust metrics indicators sustainability reciprocity
+ambassador embassy delegation team our we i my the a an and of for on in to with
+gulf asia africa african europe pacific latin caribbean middle arctic atlantic mediterranean
+balkan balkans nordic sahel horn indo-pacific mou mous
+""".split())
+# Head nouns of named things: "Colombo Port City", "the World Bank" are subjects even when every
+# other word is a place or a field word.
+_HEADS = set("""
+bank fund corridor railway rail port city park zone programme program initiative act agreement
+facility institute authority commission council forum mechanism project line pipeline dam airport
+highway road bridge hub
+""".split())
+_GENERIC_ACRONYMS = set("""
+FTA FTAS EPA EPAS CEPA CECA MOU MOUS SEZ SEZS ODA FDI SME SMES WTO UN EU US USA UK GDP ESG PPP PPPS
+NGO NGOS ILO IMF OECD KPI KPIS TOR TORS MRV ISDS AI IT ICT HQ CEO CO2 GHG BIT BITS TBT SPS ROO DFI
+DFIS ECA ECAS MDB MDBS G7 G20 EEZ PDF DOCX QA FAQ TA TVET STEM EV EVS ID RFP LNG GW MW PV ASEAN
+MOU MOUS ROK
+""".split())
+_OPENERS = set("""
+summarise summarize draft write list outline prepare give provide suggest propose recommend explain
+describe compare identify name tell help assume imagine suppose consider advise brief set create
+design build could should would what how which who why when where is are was were do does did can
+will if as since for in on at after before during while although because given with from under
+our my we i the a an and but so also then please now next yes no ok okay hi hello dear
+""".split())
+_CAPITALISED = re.compile(r"[A-Z][\w'’.&‐-―−-]*")
+_DEMONYMS = {
+    "Kenyan": "KEN", "Chinese": "CHN", "Japanese": "JPN", "Korean": "KOR", "Indian": "IND",
+    "Malaysian": "MYS", "Singaporean": "SGP", "Australian": "AUS", "Indonesian": "IDN",
+    "German": "DEU", "Namibian": "NAM", "Emirati": "ARE", "Mexican": "MEX", "Thai": "THA",
+    "Vietnamese": "VNM", "Chilean": "CHL", "Pakistani": "PAK", "Moroccan": "MAR", "Swiss": "CHE",
+    "Canadian": "CAN", "American": "USA", "Jordanian": "JOR", "Norwegian": "NOR", "British": "GBR",
+    "French": "FRA", "Brazilian": "BRA", "Angolan": "AGO", "Nigerian": "NGA", "Ghanaian": "GHA",
+    "Ethiopian": "ETH", "Tanzanian": "TZA", "Ugandan": "UGA", "Mozambican": "MOZ", "Sri Lankan": "LKA",
+    "Lankan": "LKA", "European": "EUR", "Sahrawi": "ESH", "Egyptian": "EGY", "Turkish": "TUR",
+    "Italian": "ITA", "Spanish": "ESP", "Dutch": "NLD", "Polish": "POL", "Russian": "RUS",
+    "Peruvian": "PER", "Colombian": "COL", "Argentine": "ARG", "Argentinian": "ARG",
+    "Saudi": "SAU", "Qatari": "QAT", "Filipino": "PHL", "Bangladeshi": "BGD", "Nepali": "NPL",
+    "Zambian": "ZMB", "Rwandan": "RWA", "Senegalese": "SEN", "Djiboutian": "DJI",
+}
+
+
+def normalise(text: str) -> str:
+    """Lower case, no diacritics, one kind of dash, no possessive 's: for matching names."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = re.sub(r"[‐-―−]", "-", text).replace("’", "'")
+    return re.sub(r"'s\b", "", text.lower())
+
+
+def named_country_codes(text: str) -> set[str]:
+    from ..regions import _country_names  # the one table of names by which texts refer to states
+
+    codes = set()
+    for name, code in _country_names().items():
+        if len(name) > 2 and re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", text):
+            codes.add(code)
+    for demonym, code in _DEMONYMS.items():
+        if re.search(rf"\b{demonym}\b", text):
+            codes.add(code)
+    return codes
+
+
+def _is_country_word(word: str) -> bool:
+    from ..regions import _country_names
+
+    return word in _country_names() or word in _DEMONYMS or word.rstrip("'s") in _country_names()
+
+
+def salient_subjects(question: str) -> list[str]:
+    """Named projects, places, institutions, agreements, acronyms and people in a question; not
+    the field's generic words, not countries (they are context unless named as a pair)."""
+    subjects: list[str] = []
+    for sentence in re.split(r"(?<=[.?!:;])\s+", question):
+        tokens = re.findall(r"[\w'’.&]+(?:[‐-―−-][\w'’.&]+)*|[^\w\s]", sentence)
+        run: list[str] = []
+        for i, token in enumerate(tokens + ["."]):
+            clean = token.strip(".'’")
+            capital = bool(_CAPITALISED.fullmatch(token)) and len(clean) > 1
+            if capital and not (i == 0 and clean.lower() in _OPENERS) \
+                    and clean.lower() not in ("i", "i'm", "we're", "what's", "how's"):
+                run.append(clean)
+                continue
+            if run:
+                subjects.append(" ".join(run))
+                run = []
+    out = []
+    for subject in dict.fromkeys(subjects):
+        words = _words(subject)
+        distinctive = [w for w in words if not _generic(w)]
+        named_thing = len(words) >= 2 and any(not _is_country_word(w) and w.lower() not in
+                                              ("eu", "us", "uk") for w in words) \
+            and not all(w.upper() in _GENERIC_ACRONYMS or _is_country_word(w) for w in words)
+        if distinctive or (named_thing and any(w.lower() in _HEADS for w in words)):
+            out.append(subject)
+    return out
+
+
+def _generic(word: str) -> bool:
+    bare = word.strip(".'’").removesuffix("'s").removesuffix("’s")
+    if len(bare) >= 3 and bare.endswith("s") and bare[:-1].isupper():  # NGOs, SMEs, MoUs
+        bare = bare[:-1]
+    if bare.upper() == bare and len(bare) >= 2:
+        return bare.upper() in _GENERIC_ACRONYMS or _is_country_word(bare)
+    return (bare.lower() in _GENERIC or _is_country_word(bare) or bare.isdigit()
+            or bare.lower() in _OPENERS)
+
+
+def _initials(text: str) -> set[str]:
+    """Acronyms a text spells out: "East Coast Rail Link" -> ECRL (also skipping of/and/the)."""
+    out = set()
+    for run in re.findall(r"(?:[A-Z][\w'-]*(?:\s+(?:of|and|the|for|&)\s+|\s+|[–—-]))+"
+                          r"[A-Z][\w'-]*", text):
+        words = [w for w in re.split(r"[\s-]+", run) if w]
+        for letters in ("".join(w[0] for w in words).upper(),
+                        "".join(w[0] for w in words if w[0].isupper()).upper()):
+            # "Singapore–Australia Digital Economy Agreement" also spells DEA
+            out.update(letters[i:] for i in range(len(letters) - 2))
+    return out
+
+
+def _words(subject: str) -> list[str]:
+    return [w.strip(".'’").removesuffix("'s").removesuffix("’s")
+            for w in re.split(r"[\s‐-―−-]+", subject) if w.strip(".'’")]
+
+
+def _acronym_of_countries(acronym: str, country_initials: list[set[str]]) -> bool:
+    """JEFTA, KORUS-style names: a document's partners' initials plus an agreement suffix."""
+    for suffix in ("CEPA", "CECA", "FTA", "EPA", "PTA", "BIT", "TA", "A", ""):
+        if acronym.endswith(suffix) and len(acronym) > len(suffix):
+            stem = acronym[: len(acronym) - len(suffix)] if suffix else acronym
+            if any(sorted(stem) == sorted(letters) for group in country_initials
+                   for letters in group):
+                return True
+    return False
+
+
+def subject_mentioned(subject: str, passages: list[str], raw: str, acronyms: set[str],
+                      country_initials: list[set[str]]) -> bool:
+    """Whether a subject is named by the evidence: its whole phrase, all its words in one
+    passage, or (for an acronym) the acronym itself, its spelled-out form or its partners."""
+    words = _words(subject)
+    if len(words) == 1:
+        word = words[0]
+        if word.isupper() and len(word) >= 2:
+            return bool(re.search(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", raw)) or \
+                word in acronyms or _acronym_of_countries(word, country_initials)
+        pattern = re.compile(rf"(?<![a-z0-9]){re.escape(normalise(word))}")
+        return any(pattern.search(t) for t in passages)
+    phrase = normalise(" ".join(words))
+    if any(phrase in t for t in passages):
+        return True
+    if len(words) >= 3 and "".join(w[0] for w in words).upper() in acronyms:
+        return True
+    # Acronyms inside a name ("the Australia–Singapore DEA") are checked on their own; the
+    # other words must all stand in one passage, so "Asian … Bank" is not found in pieces.
+    shouting = [w for w in words if w.isupper() and len(w) >= 2]
+    if not all(subject_mentioned(w, passages, raw, acronyms, country_initials) for w in shouting):
+        return False
+    patterns = [re.compile(rf"(?<![a-z0-9]){re.escape(normalise(w))}") for w in words
+                if w.lower() not in _OPENERS and w not in shouting]
+    return any(all(p.search(t) for p in patterns) for t in passages)
+
+
+def missing_subjects(question: str, passages: list[ScoredPassage]) -> list[str]:
+    """Subjects the question names that no retrieved passage mentions; and country pairs no
+    single document mentions both of ("Brazil–Angola")."""
+    by_doc: dict[str, list[str]] = {}
+    texts: list[str] = []
+    raw_parts: list[str] = []
+    initials: list[set[str]] = []
+    for p in passages:
+        meta = p.metadata
+        codes = [c for c in (meta.get("countries") or "").split(", ") if c]
+        countries = " ".join(n for c in codes for n in names_of(c))
+        if meta["doc_id"] not in by_doc:
+            by_doc[meta["doc_id"]] = [normalise(f"{meta.get('title', '')} "
+                                                f"{meta.get('summary', '')} {countries}")]
+            raw_parts.append(f"{meta.get('title', '')} {meta.get('summary', '')}")
+            initials.append({"".join(sorted(n[0].upper() for n in combo))
+                             for combo in _name_combinations(codes)})
+        by_doc[meta["doc_id"]].append(normalise(p.text))
+        texts.append(normalise(f"{meta.get('title', '')} {p.text}"))
+        raw_parts.append(p.text)
+    texts += [t[0] for t in by_doc.values()]
+    raw = " ".join(raw_parts)
+    acronyms = {a.upper() for a in _initials(raw)}
+    missing = [s for s in salient_subjects(question)
+               if not subject_mentioned(s, texts, raw, acronyms, initials)]
+    documents = [" ".join(t) for t in by_doc.values()]
+
+    def mentions(text: str, code: str) -> bool:
+        return any(re.search(rf"(?<![a-z]){re.escape(normalise(n))}(?![a-z])", text)
+                   for n in names_of(code))
+
+    for a, b in dict.fromkeys(named_pairs(question) + related_pairs(question)):
+        if not any(mentions(t, a) and mentions(t, b) for t in documents):
+            missing.append(f"the {country_name(a)}–{country_name(b)} relationship")
+    return missing
+
+
+def _name_combinations(codes: list[str]) -> list[tuple[str, ...]]:
+    """One name per partner, every way: ("Japan", "EU"), ("Japan", "European Union")..."""
+    from itertools import product
+
+    options = [[n for n in names_of(c) if n[:1].isalpha()] or [c] for c in codes[:3]]
+    return list(product(*options))[:64]
+
+
+_RELATION = (r"(?:'s)?\s+(?:[\w-]+\s+){0,4}?(?:agreement|deal|partnership|treaty|pact|accord|FTA|"
+             r"EPA|CEPA|cooperation|relationship|relations|loans?|programme|program|project|"
+             r"corridor|compact|MoU|memorandum|dialogue|trade|investment)\s+with\s+")
+
+
+def related_pairs(question: str) -> list[tuple[str, str]]:
+    """Country pairs a question relates without joining them: "Norway's forest agreement with
+    Guyana", "between Japan and the Philippines"."""
+    from ..regions import _country_names
+
+    names = _country_names()
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    pairs = []
+    for pattern in (rf"(?<![\w])({alternatives}){_RELATION}(?:the\s+)?({alternatives})(?![\w])",
+                    rf"\bbetween\s+(?:the\s+)?({alternatives})\s+and\s+(?:the\s+)?"
+                    rf"({alternatives})(?![\w])"):
+        for match in re.finditer(pattern, question):
+            a, b = names[match.group(1)], names[match.group(2)]
+            if a != b:
+                pairs.append((a, b))
+    return pairs
+
+
+def knowledge_date(documents: dict[str, dict]) -> date | None:
+    """The latest `last_reviewed` among the curated documents: what the knowledge base knows."""
+    dates = []
+    for record in documents.values():
+        value = str(record.get("last_reviewed") or "")
+        try:
+            dates.append(date.fromisoformat(value[:10]))
+        except ValueError:
+            continue
+    return max(dates) if dates else None
+
+
+def coverage_verdict(question: str, retrieval, known: date | None) -> Verdict | None:
+    """After retrieval: a named subject nothing mentions, or a time after the review date."""
+    evidence = retrieval.candidates + retrieval.agreements
+    missing = missing_subjects(question, evidence) if evidence else salient_subjects(question)
+    if missing:
+        return Verdict("not_covered", "", missing)
+    if not retrieval.relevant:
+        return None  # weak evidence: the composer's plain no (reason no_evidence)
+    when = time_scope(question, known)
+    if when:
+        future = re.match(r"next|upcoming|forecast|going forward|in the coming", when, re.I)
+        return Verdict("out_of_date", f"in {when}" if when[:1].isdigit() else
+                       "after that date" if future else "today")
+    return None

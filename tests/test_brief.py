@@ -1,0 +1,108 @@
+"""The answer a diplomat reads: the point first, coherent cited spans, nothing off-topic, a
+length budget with a longer version on request, and a briefing note with real footnotes."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant.answer.spans import spans
+from assistant.briefing import footnote_texts, write_briefing_note
+from assistant.evaluation import answer_words, is_fragment_line, quoted_lines
+
+PRACTITIONER = [
+    "We are launching a partnership with Ghana on agro-processing. How should we design the "
+    "capacity-building component so that it outlasts the first donor grant?",
+    "What governance structure should we propose for a clean-energy MoU with Vietnam so it "
+    "survives ministerial turnover?",
+    "How should we involve the private sector?",
+    "Give me three metrics to report to the minister after the first year",
+    "What went wrong with the Hambantota port?",
+    "How was Kenya's standard gauge railway financed?",
+]
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"^\s*([-*+]|\d+[.)])\s+", "", text, flags=re.M))
+
+
+def test_the_answer_opens_with_the_passage_that_answers_and_keeps_its_enumeration(kb):
+    answer = kb.ask(PRACTITIONER[0])
+    first = answer.answer.splitlines()[0]
+    lead = next(c for c in answer.citations if first.endswith(f"[{c.n}]"))
+    assert lead.doc_id == "guidance/capacity-building"
+    # The four practices travel together with their lead-in, in the first line.
+    assert "Four practices help most" in first
+    assert all(word in first for word in ("First,", "Second,", "Third,", "Fourth,"))
+
+
+def test_context_in_the_question_does_not_pull_in_sentences_that_share_only_that_word(kb):
+    answer = kb.ask(PRACTITIONER[0])
+    for text, _ in quoted_lines(answer):
+        assert "Ghana" not in text, text
+
+
+@pytest.mark.parametrize("question", PRACTITIONER)
+def test_every_line_is_a_cited_whole_sentence_quoted_from_its_passage(kb, question):
+    answer = kb.ask(question)
+    assert not answer.refused, answer.answer
+    by_n = {c.n: c for c in answer.citations}
+    lines = quoted_lines(answer)
+    assert lines
+    for text, n in lines:
+        assert not is_fragment_line(text), text
+        assert not text.endswith("?"), f"a checklist question shown as an answer: {text}"
+        # Each line is one span of the passage it cites, word for word.
+        assert text in {s.text for s in spans(by_n[n].text)} or \
+            _squash(text) in _squash(by_n[n].text), text
+    words = answer_words(answer)
+    assert 40 <= words <= 240, (words, answer.answer)
+
+
+def test_metrics_questions_draw_on_the_indicator_framework(kb):
+    answer = kb.ask(PRACTITIONER[3])
+    assert "guidance/templates-indicators-and-needs-assessment" in \
+        {c.doc_id for c in answer.citations[:2]} or \
+        "guidance/monitoring-evaluation-and-metrics" in {c.doc_id for c in answer.citations[:2]}
+
+
+def test_what_went_wrong_draws_on_the_problems_section(kb):
+    answer = kb.ask(PRACTITIONER[4])
+    first = answer.answer.splitlines()[0]
+    lead = next(c for c in answer.citations if first.endswith(f"[{c.n}]"))
+    assert lead.doc_id == "case-studies/sri-lanka-china-hambantota-port"
+    assert lead.section in ("Problems and criticism", "Lessons for partnership design")
+
+
+def test_guidance_answers_show_cases_in_practice_when_the_material_supports_it(kb):
+    answer = kb.ask("How should a joint committee be set up?", detail=True)
+    text = answer.answer
+    assert not answer.refused
+    if "**In practice**" in text:
+        cases = text.split("**In practice**")[1].split("\n\n")[0]
+        assert re.search(r"- \*\*.+\*\*: .+ \[\d+\]", cases)
+
+
+def test_more_detail_gives_a_longer_answer(kb):
+    short = kb.ask("How can guarantees and blended finance reduce risk for investors?")
+    long = kb.ask("How can guarantees and blended finance reduce risk for investors?",
+                  detail=True)
+    assert answer_words(long) > answer_words(short)
+    assert answer_words(short) <= 240
+
+
+def test_the_briefing_note_has_the_standard_layout_and_real_footnotes(kb):
+    import docx
+
+    answer = kb.ask("How do we make a capacity-building programme outlast a change of "
+                    "government?")
+    path = write_briefing_note(answer.to_json())
+    document = docx.Document(str(path))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[:2] == ["Issue", "Key points"] and "Sources" in headings
+    notes = footnote_texts(path)
+    assert len(notes) >= len(quoted_lines(answer))
+    titles = {c.title for c in answer.citations}
+    assert all(any(t in note for t in titles) for note in notes)
+    assert any("Making capacity building outlast" in note for note in notes)
