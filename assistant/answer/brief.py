@@ -18,12 +18,13 @@ from ..regions import _country_names
 from ..retrieval import ScoredPassage, tokenize
 from ..screening import INSTRUCTION_MARKER, is_instruction_like, without_instructions
 from .coverage import _DEMONYMS
-from .spans import HEADING_KEY, VECTORS_KEY, Span, decode_vectors, spans
+from .spans import HEADING_KEY, VECTORS_KEY, Span, decode_vectors, spans, split_sentences
 
 # What a question asks for -> words in the section names that answer it.
 INTENTS = {
-    "problems": (r"went wrong|go wrong|gone wrong|problems?|criticis|controvers|fail|mistakes?|"
-                 r"risks?|pitfalls?|downsides?|backlash|concerns?|weakness|avoid|watch out|traps?",
+    "problems": (r"went wrong|go wrong|gone wrong|problems?|criticis|controvers|contested|"
+                 r"contentious|objections?|opposition|fail|mistakes?|risks?|pitfalls?|downsides?|"
+                 r"backlash|concerns?|weakness|avoid|watch out|traps?",
                  ("problems and criticism", "pitfalls", "risk", "criticism")),
     "financing": (r"financ|funded|funding|paid for|pay for|loans?|lend|lender|debt|money|capital",
                   ("financing", "financial", "finance")),
@@ -49,7 +50,7 @@ _MAIN_CLAUSE = re.compile(r"[^.?!]*\?|[^.?!]+[.!]?$")
 
 # Weights of the span score, tuned on knowledge/eval/quality/dev.jsonl (never on test).
 WEIGHTS = {"semantic": 0.6, "lexical": 0.1, "passage": 0.3, "intent": 0.25, "long": 0.04,
-           "heading": 0.0}
+           "heading": 0.0, "same_section": 0.1}
 
 
 def intents(question: str) -> list[str]:
@@ -114,6 +115,7 @@ def score_candidates(question: str, query_vector, passages: list[ScoredPassage],
     for rank, passage in enumerate(passages):
         text = passage.text
         clean = without_instructions(text)
+        screened = {i for i, sentence in enumerate(split_sentences(text)) if sentence not in clean}
         vectors = decode_vectors(passage.metadata.get(VECTORS_KEY), dimensions)
         heading = decode_vectors(passage.metadata.get(HEADING_KEY), dimensions)
         heading_sim = float(heading[0] @ q) if heading is not None and q is not None else 0.0
@@ -121,7 +123,7 @@ def score_candidates(question: str, query_vector, passages: list[ScoredPassage],
             if span.question_like and not checklist:
                 continue  # a checklist's questions are not an answer, unless one was asked for
             if INSTRUCTION_MARKER in span.text or is_instruction_like(span.text) or \
-                    any(part not in clean for part in _parts(span.text)):
+                    screened.intersection(span.sentences):
                 continue
             terms = set(tokenize(span.text))
             lexical_score = sum(lexical.idf.get(t, lexical.default_idf) * w
@@ -146,11 +148,6 @@ def score_candidates(question: str, query_vector, passages: list[ScoredPassage],
     return out
 
 
-def _parts(text: str) -> list[str]:
-    """Pieces of a span that must survive the instruction screen verbatim."""
-    return [p for p in re.split(r"(?<=[.!?;:])\s+", text) if len(p.split()) >= 3][:12]
-
-
 def similar(a: Candidate, b: Candidate) -> bool:
     if a.passage.id == b.passage.id and set(a.span.sentences) & set(b.span.sentences):
         return True
@@ -161,22 +158,26 @@ def similar(a: Candidate, b: Candidate) -> bool:
 class Budget:
     words: int = 220  # the default brief: about 80 to 220 words
     floor: float = 0.78  # share of the best span's score a span needs to be shown
+    case_floor: float = 0.95  # the same for "In practice" and "Watch out for" lines
     support: int = 3
     cases: int = 2
     risks: int = 1
     agreements: int = 2
 
 
-DETAIL = Budget(words=480, floor=0.70, support=6, cases=4, risks=2, agreements=4)
+DETAIL = Budget(words=480, floor=0.70, case_floor=0.8, support=6, cases=4, risks=2,
+                agreements=4)
 
 
 def pick(candidates: list[Candidate], chosen: list[Candidate], limit: int, floor: float,
-         words_left: int, keep=lambda c: True) -> list[Candidate]:
+         words_left: int, keep=lambda c: True, bonus=lambda c: 0.0) -> list[Candidate]:
     """The best candidates above the floor that fit the words left and repeat nothing."""
     picked: list[Candidate] = []
     for c in candidates:
-        if len(picked) >= limit or c.score < floor:
+        if len(picked) >= limit:
             break
+        if c.score + bonus(c) < floor:
+            continue
         if not keep(c) or c.span.words > words_left:
             continue
         if any(similar(c, o) for o in chosen + picked):

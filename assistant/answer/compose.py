@@ -9,7 +9,7 @@ from langchain_core.runnables import Runnable, RunnableConfig
 from ..prompts import DOC_TYPE_LABELS
 from ..retrieval import Retrieval, ScoredPassage
 from ..shapes import answer_shape
-from .brief import DETAIL, Budget, Candidate, intents, is_risk, pick, score_candidates
+from .brief import DETAIL, WEIGHTS, Budget, Candidate, intents, is_risk, pick, score_candidates
 from .coverage import Verdict
 from .refusals import refusal_text
 
@@ -144,29 +144,35 @@ class ExtractiveAnswerer(Runnable[Retrieval, Answer]):
         about_cases = lead.doc_type == "case-study"
         left = budget.words - lead.span.words
         chosen = [lead]
+        # The lead's own section answers best: its other spans rank ahead of other sections'.
+        home = (lead.doc_id, lead.section)
+        ranked = sorted(candidates, key=lambda c: -(c.score + (WEIGHTS["same_section"] if (
+            c.doc_id, c.section) == home else 0.0)))
 
         def main_line(c: Candidate) -> bool:
             return about_cases or c.doc_type != "case-study"
 
-        support = pick(candidates, chosen, budget.support, floor, left, main_line)
+        support = pick(ranked, chosen, budget.support, floor, left, main_line,
+                       bonus=lambda c: WEIGHTS["same_section"] if (c.doc_id, c.section) == home
+                       else 0.0)
         chosen += support
         left -= sum(c.span.words for c in support)
         cases: list[Candidate] = []
         if not about_cases:
             seen: set[str] = set()
-            for c in pick(candidates, chosen, budget.cases * 3, floor * 0.95, left,
-                          lambda c: c.doc_type == "case-study"):
+            for c in pick(candidates, chosen, budget.cases * 3, lead.score * budget.case_floor,
+                          left, lambda c: c.doc_type == "case-study"):
                 if c.doc_id not in seen and len(cases) < budget.cases:
                     seen.add(c.doc_id)
                     cases.append(c)
             chosen += cases
             left -= sum(c.span.words for c in cases)
         risks = [] if "problems" in intents(retrieval.question) else \
-            pick(candidates, chosen, budget.risks, floor * 0.95, left, is_risk)
+            pick(candidates, chosen, budget.risks, lead.score * budget.case_floor, left, is_risk)
         chosen += risks
         left -= sum(c.span.words for c in risks)
         if budget.words - left < 80:  # too thin: take the next supporting points
-            more = pick(candidates, chosen, 3, lead.score * 0.6, left, main_line)
+            more = pick(ranked, chosen, 3, lead.score * 0.6, left, main_line)
             support += more
             chosen += more
             left -= sum(c.span.words for c in more)

@@ -55,7 +55,7 @@ def split_sentences(text: str) -> list[str]:
 
 def is_fragment(sentence: str) -> bool:
     """A shard a reader could not use alone: no closing stop, or opening in lower case."""
-    sentence = sentence.strip()
+    sentence = sentence.strip().lstrip("*_ ")
     return not _TERMINAL.search(sentence) or not sentence[:1].isupper() and \
         not sentence[:1].isdigit() and sentence[:1] not in "“\"("
 
