@@ -63,6 +63,8 @@ class Retrieval:
     verdict: object | None = None
     # Treaty articles that bear on the question, kept apart from guidance and case studies.
     agreements: list[ScoredPassage] = field(default_factory=list)
+    agreements_first: bool = False  # the question names an agreement: its text answers first
+    compares_agreements: bool = False  # groups are treaty texts; a weak cell says so
     detail: bool = False  # the longer answer
     knowledge_date: str | None = None
 

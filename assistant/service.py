@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from langchain_core.runnables import RunnableLambda
 
 from .answer import Answer, ExtractiveAnswerer
 from .answer.brief import intents
-from .answer.coverage import coverage_verdict, knowledge_date, screen_request
+from .answer.coverage import coverage_verdict, knowledge_date, related_pairs, screen_request
 from .backends import make_chat_model
 from .config import PROJECT_ROOT, Settings
 from .conversation import condense, looks_like_follow_up
@@ -23,6 +24,7 @@ from .embeddings import SentenceEmbeddings, embedding_id
 from .generation import GenerativeAnswerer
 from .ingestion import Ingestor, IngestReport, writer_lock
 from .prompts import CONDENSE_SYSTEM, CONDENSE_USER
+from .regions import named_pairs
 from .retrieval import HybridRetriever, Retrieval, tokenize
 from .shapes import answer_shape, compared_subjects, comparison_aspect
 from .store import CATALOGUE_SUFFIX, REBUILD_SUFFIX, KnowledgeIndex, finish_rebuild, make_client
@@ -35,6 +37,21 @@ class _CorpusFacts:
     has_agreements: bool
     knowledge_date: date | None
     indicator_docs: list[str]
+    agreements_by_pair: dict[frozenset, list[str]]
+
+
+_AGREEMENT_WORDS = re.compile(r"\b(agreements?|FTA|EPA|CEPA|treaty|treaties|accord|pact|"
+                              r"partnership agreement)\b", re.IGNORECASE)
+
+
+def _agreements_by_pair(documents: dict[str, dict]) -> dict[frozenset, list[str]]:
+    """Bilateral treaty texts by their two parties, for questions that name an agreement."""
+    out: dict[frozenset, list[str]] = {}
+    for doc_id, record in documents.items():
+        codes = [c for c in str(record.get("countries") or "").split(", ") if c]
+        if record.get("doc_type") == "agreement" and len(codes) == 2:
+            out.setdefault(frozenset(codes), []).append(doc_id)
+    return out
 
 
 class QuestionError(ValueError):
@@ -75,16 +92,29 @@ class Assistant:
         main = {**filters, "doc_type": list(CURATED_TYPES | {"reference"})} if split else filters
         retrieval = self.retriever.retrieve(question, k, main, vector)
         retrieval.filters = filters
+        named = self._named_agreements(question) if split else []
         if split:
-            treaties = self.retriever.retrieve(question, 3, {**filters, "doc_type": "agreement"},
-                                               vector)
+            scope = {"doc_id": named} if named else {"doc_type": "agreement"}
+            treaties = self.retriever.retrieve(question, 3, {**filters, **scope}, vector)
             retrieval.agreements = treaties.passages if treaties.relevant else []
+            retrieval.agreements_first = bool(named and retrieval.agreements)
+            # A question about a treaty the library holds is answerable from its text alone.
+            retrieval.relevant = retrieval.relevant or retrieval.agreements_first
         if shape == "comparison":
             compared = compared_subjects(question)
             aspect = comparison_aspect(question, compared)
-            retrieval.groups = [(name, self.retriever.retrieve(f"{name} {aspect}", 3, filters))
-                                for name in compared]
-            if all(r.relevant for _, r in retrieval.groups):
+            texts = [self._named_agreements(f"{name} agreement") if split else []
+                     for name in compared]
+            if all(texts):  # two agreements compared: each column from its own text
+                retrieval.groups = [(name, self.retriever.retrieve(
+                    f"{aspect}", 3, {**filters, "doc_id": ids})) for name, ids in
+                    zip(compared, texts, strict=True)]
+                retrieval.compares_agreements = True
+            else:
+                retrieval.groups = [(name, self.retriever.retrieve(f"{name} {aspect}", 3,
+                                                                   filters))
+                                    for name in compared]
+            if retrieval.compares_agreements or all(r.relevant for _, r in retrieval.groups):
                 retrieval.passages = [p for _, r in retrieval.groups for p in r.passages]
                 retrieval.candidates = [p for _, r in retrieval.groups for p in r.candidates]
                 retrieval.relevant = True
@@ -95,6 +125,16 @@ class Assistant:
         retrieval.knowledge_date = known.isoformat() if known else None
         retrieval.verdict = coverage_verdict(question, retrieval, known)
         return retrieval
+
+    def _named_agreements(self, question: str) -> list[str]:
+        """The indexed treaty texts a question names by its parties ("the US–Jordan FTA")."""
+        if not _AGREEMENT_WORDS.search(question):
+            return []
+        by_pair = self._corpus().agreements_by_pair
+        found: list[str] = []
+        for a, b in dict.fromkeys(named_pairs(question) + related_pairs(question)):
+            found += [d for d in by_pair.get(frozenset((a, b)), []) if d not in found]
+        return found
 
     def _add_sections(self, retrieval: Retrieval, filters: dict, vector) -> None:
         """Sections as intent: a question about one case study may be answered by any of its
@@ -126,7 +166,8 @@ class Assistant:
                 knowledge_date({d: r for d, r in documents.items()
                                 if r.get("doc_type") in CURATED_TYPES}),
                 [d for d, r in documents.items() if r.get("doc_type") == "guidance"
-                 and "indicator" in str(r.get("title", "")).lower()])
+                 and "indicator" in str(r.get("title", "")).lower()],
+                _agreements_by_pair(documents))
         return self._facts
 
     def check_question(self, question: str) -> str:

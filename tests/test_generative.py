@@ -179,11 +179,14 @@ def test_eval_follow_ups_give_the_right_standalone_questions_and_cited_answers(k
     assert len(cited_right) / len(follow_ups) >= 0.9, set(r["id"] for r in follow_ups) - set(cited_right)
 
 
-def test_design_questions_get_steps(kb):
+def test_design_questions_get_a_brief_not_a_list_of_checklist_questions(kb):
     answer = kb.ask("How should we design a capacity needs assessment for a customs partnership?")
-    assert answer.shape == "steps"
-    lines = answer.answer.splitlines()
-    assert lines[0].startswith("1. ") and all(re.match(r"\d+\. .+ \[\d+\]$", x) for x in lines)
+    assert answer.shape == "brief"
+    lines = [x for x in answer.answer.splitlines() if x.strip()]
+    # The point first, as a paragraph; then cited supporting lines and labelled parts.
+    assert not lines[0].startswith(("- ", "1. ")) and re.search(r"\[\d+\]$", lines[0])
+    assert all(re.search(r"\[\d+\]$", x) or re.fullmatch(r"\*\*.+\*\*", x) for x in lines)
+    assert not any(re.sub(r"\s*\[\d+\]$", "", x).endswith("?") for x in lines)
 
 
 def test_example_questions_get_one_line_per_case_study(kb):
@@ -221,6 +224,13 @@ def test_eval_command_reports_the_figures(kb_settings, kb):
                           cwd=PROJECT_ROOT, env=subprocess_env(kb_settings.data_dir),
                           capture_output=True, text=True, timeout=600)
     report = json.loads(done.stdout)
-    assert report["hit_at_5"] >= 0.9
-    assert report["refusal_recall"] >= 0.9 and report["refusal_precision"] >= 0.9
-    assert report["follow_up_accuracy"] >= 0.9
+    retrieval = report["retrieval"]
+    assert retrieval["hit_at_5"] >= 0.9
+    assert retrieval["refusal_recall"] >= 0.9 and retrieval["refusal_precision"] >= 0.9
+    assert retrieval["follow_up_accuracy"] >= 0.9
+    coverage, quality = report["coverage (test)"], report["quality (test)"]
+    assert set(coverage["per_reason"]) >= {"covered", "not_covered", "out_of_date",
+                                           "out_of_domain", "not_a_question"}
+    assert coverage["unanswerable_refused_right_reason"] >= 0.85
+    assert coverage["answerable_refused"] <= 0.05
+    assert quality["fragments"] == 0 and 80 <= quality["median_words"] <= 220

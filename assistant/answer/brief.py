@@ -50,7 +50,7 @@ _MAIN_CLAUSE = re.compile(r"[^.?!]*\?|[^.?!]+[.!]?$")
 
 # Weights of the span score, tuned on knowledge/eval/quality/dev.jsonl (never on test).
 WEIGHTS = {"semantic": 0.6, "lexical": 0.1, "passage": 0.3, "intent": 0.25, "long": 0.04,
-           "heading": 0.0, "same_section": 0.1}
+           "heading": 0.0, "same_section": 0.1, "context_only": 0.15, "top_type": 0.05}
 
 
 def intents(question: str) -> list[str]:
@@ -104,10 +104,22 @@ def focus_weights(question: str) -> dict[str, float]:
     return weights
 
 
+def context_terms(question: str) -> set[str]:
+    """Terms of the sentences around the question proper ("We are launching with Ghana.")."""
+    sentences = [s.strip() for s in re.split(r"(?<=[.?!])\s+", question) if s.strip()]
+    main = [s for s in sentences if s.endswith("?")] or sentences[-1:]
+    return {t for s in sentences if s not in main for t in tokenize(s)}
+
+
 def score_candidates(question: str, query_vector, passages: list[ScoredPassage], lexical,
                      dimensions: int = 384) -> list[Candidate]:
     """Every quotable span of the passages, scored; best first."""
     weights = focus_weights(question)
+    focus = {t for t, w in weights.items() if w >= 1.0}
+    context = context_terms(question) - focus
+    # The retriever's best passage says which kind of document answers: a how-to question is
+    # answered by guidance first, a question about a case by the case.
+    top_type = passages[0].metadata["doc_type"] if passages else None
     wanted = intents(question)
     checklist = bool(_CHECKLIST.search(question))
     q = np.asarray(query_vector, dtype=np.float32) if query_vector is not None else None
@@ -141,6 +153,10 @@ def score_candidates(question: str, query_vector, passages: list[ScoredPassage],
     w = WEIGHTS
     for c in out:
         bonus = w["intent"] if wanted and section_matches(c.section, wanted) else 0.0
+        if c.doc_type == top_type:
+            bonus += w["top_type"]
+        if not (c.terms & focus) and (c.terms & context):
+            bonus -= w["context_only"]  # shares only context ("Ghana") with the question
         long = w["long"] if c.span.words > 130 else 0.0
         c.score = w["semantic"] * c.semantic + w["lexical"] * (c.score / top_lexical) \
             + w["passage"] * c.passage.similarity + w["heading"] * c.heading + bonus - long

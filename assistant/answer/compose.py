@@ -116,7 +116,8 @@ class ExtractiveAnswerer(Runnable[Retrieval, Answer]):
         budget = DETAIL if retrieval.detail else Budget()
         if retrieval.verdict is not None:
             return self._refuse(retrieval, retrieval.verdict)
-        if retrieval.groups and all(r.relevant and r.passages for _, r in retrieval.groups):
+        if retrieval.groups and (retrieval.compares_agreements or all(
+                r.relevant and r.passages for _, r in retrieval.groups)):
             answer = self._compose_comparison(retrieval, budget)
         elif not retrieval.relevant or not retrieval.passages:
             return self._refuse(retrieval, Verdict("no_evidence", ""))
@@ -179,8 +180,13 @@ class ExtractiveAnswerer(Runnable[Retrieval, Answer]):
         treaties = []
         if retrieval.agreements:
             scored = self._score(retrieval.question, retrieval, retrieval.agreements)
-            treaties = pick(scored, chosen, budget.agreements, floor, max(left, 90))
-        lines = [f"{lead.span.text} {cite(lead.passage)}"]
+            treaty_floor = 0.0 if retrieval.agreements_first else floor
+            treaties = pick(scored, chosen, budget.agreements, treaty_floor, max(left, 90))
+        treaty_lines = ["**What the agreements say**"] + [
+            f"- **{label_for(c.passage.metadata)}**: {c.span.text} {cite(c.passage)}"
+            for c in treaties] if treaties else []
+        lines = treaty_lines + [""] if retrieval.agreements_first else []
+        lines += [f"{lead.span.text} {cite(lead.passage)}"]
         if support:
             lines += [""] + [f"- {c.span.text} {cite(c.passage)}" for c in support]
         if cases:
@@ -190,10 +196,8 @@ class ExtractiveAnswerer(Runnable[Retrieval, Answer]):
         if risks:
             lines += ["", "**Watch out for**"] + [f"- {c.span.text} {cite(c.passage)}"
                                                  for c in risks]
-        if treaties:
-            lines += ["", "**What the agreements say**"] + [
-                f"- **{label_for(c.passage.metadata)}**: {c.span.text} {cite(c.passage)}"
-                for c in treaties]
+        if treaty_lines and not retrieval.agreements_first:
+            lines += [""] + treaty_lines
         answer = Answer(retrieval.question, "\n".join(lines), False, cite.citations)
         answer.shape = "brief"
         return answer
@@ -220,16 +224,24 @@ class ExtractiveAnswerer(Runnable[Retrieval, Answer]):
         columns = []
         for name, sub in retrieval.groups:
             scored = self._score(sub.question, sub, sub.passages)
+            if retrieval.compares_agreements and not sub.relevant:
+                scored = []  # a weak match is not an answer: the cell says so instead
             floor = scored[0].score * budget.floor if scored else 0.0
             picked = pick(scored, [], budget.support, floor, budget.words // 2,
                           lambda c: c.span.words <= 70)
             columns.append((name, picked))
-        rows = max((len(p) for _, p in columns), default=0)
+        rows = max((len(p) for _, p in columns), default=0) or 1
         lines = ["| | " + " | ".join(_cell(name) for name, _ in columns) + " |",
                  "|---|" + "---|" * len(columns)]
+
+        def cell(c: Candidate) -> str:
+            where = f"{label_for(c.passage.metadata)}: " if c.doc_type == "agreement" else ""
+            return _cell(f"{where}{c.span.text} {cite(c.passage)}")
+
         for i in range(rows):
-            cells = [_cell(f"{p[i].span.text} {cite(p[i].passage)}") if i < len(p) else ""
-                     for _, p in columns]
+            cells = [cell(p[i]) if i < len(p) else
+                     ("not addressed in the text" if not p and retrieval.compares_agreements
+                      else "") for _, p in columns]
             lines.append(f"| {i + 1} | " + " | ".join(cells) + " |")
         answer = Answer(retrieval.question, "\n".join(lines), False, cite.citations)
         answer.shape = "comparison"
@@ -240,7 +252,8 @@ class ExtractiveAnswerer(Runnable[Retrieval, Answer]):
         cite = _Numbering()
         lines: list[str] = []
         offered: list[str] = []
-        if verdict.reason in ("not_covered", "out_of_date") and retrieval.passages:
+        if verdict.reason in ("not_covered", "out_of_date") and retrieval.passages and \
+                retrieval.relevant:
             scored = self._score(retrieval.question, retrieval, retrieval.passages)
             for c in scored:
                 meta = c.passage.metadata

@@ -96,7 +96,11 @@ _PRIVATE_LIFE = re.compile(
     r"personal budget|my investments|stock picks|crypto (portfolio|wallet)|side hustle|"
     r"co-?founders?|business partner|podcast|youtube channel|influencers?|wedding|"
     r"church (group|committee)|scout (troop|group)|hiking group|volunteer rota|"
-    r"knitting|quiz team|pub quiz|rowing club|youth club)\b",
+    r"knitting|quiz team|pub quiz|rowing club|youth club|"
+    # sport, cooking and entertainment: no partnership vocabulary makes them our subject
+    r"world cup|premier league|champions league|strikers?|goalkeepers?|olympics|grand slam|"
+    r"super bowl|transfer window|recipes?|cook(ing)?|bake|baking|boil(ed)?|paella|risotto|"
+    r"soup|dessert|yolk|movie|film|netflix|video game|playlist|horoscope)\b",
     re.IGNORECASE)
 # Signs that the subject is a relationship between states or public bodies after all, even when
 # the question borrows an everyday comparison ("like a marriage").
@@ -131,12 +135,15 @@ _PRESENT = re.compile(
     r"\b(today|tonight|right now|currently|at present|presently|at the moment|nowadays|these days|"
     r"as (of|at) (now|today|this)|this (week|month|year|quarter)|so far this year|"
     r"current(?!\s+account)(?!ly)|latest|most recent|up[- ]to[- ]date|real-time|"
-    r"next (week|month|year|quarter)|upcoming|forecast|going forward|in the coming (months|years))\b",
+    r"next (week|month|year|quarter)|upcoming|forecast|going forward|in the coming (months|years)|"
+    r"on track|so far)\b",
     re.IGNORECASE)
-# A later year counts when the question asks about that time ("in 2027"), not when it names a
-# target or an end date ("ten billion euros by 2030", "the 2021–2030 strategy").
-_YEAR = re.compile(r"\b(?:in|during|after|from|since|for|of|throughout)\s+(?:early |late |mid-)?"
-                   r"((?:19|20)\d\d)\b(?![–-])")
+# A later year counts when the question asks about that time ("in 2027", "the 2027–28 year"),
+# not when it names a target or an end date ("ten billion euros by 2030", "the 2030 target").
+_YEAR = re.compile(r"(?<![\w–-])((?:19|20)\d\d)\b")
+_NOT_ABOUT = re.compile(r"(\b(by|until|till|to|through|before|than)|\d[–-])\s*$", re.IGNORECASE)
+_TARGET = re.compile(r"^\s*(targets?|goals?|deadlines?|horizon|vision|agenda|strategy|aim)\b",
+                     re.IGNORECASE)
 
 
 def time_scope(question: str, knowledge_date: date | None) -> str | None:
@@ -146,7 +153,9 @@ def time_scope(question: str, knowledge_date: date | None) -> str | None:
         return match.group(0)
     if knowledge_date:
         for year in _YEAR.finditer(question):
-            if int(year.group(1)) > knowledge_date.year:
+            if int(year.group(1)) > knowledge_date.year and \
+                    not _NOT_ABOUT.search(question[: year.start()]) and \
+                    not _TARGET.match(question[year.end():]):
                 return year.group(1)
     return None
 

@@ -26,6 +26,10 @@ _DEPENDENT = re.compile(
     r"however|but|also|in addition|moreover|instead|as a result|yet|still|thus|hence|"
     r"meanwhile|later|the same|another|others|in turn|in practice|even so|for example|"
     r"for instance|similarly|likewise|otherwise|then|there)\b", re.IGNORECASE)
+# "Four practices help most." announces what the sentence before it set up.
+_COUNT = re.compile(r"^(two|three|four|five|six|seven|several|a few) [\w-]+(?: [\w-]+)? (help|helps|"
+                    r"matter|matters|stand out|stands out|are|work|apply|recur|follow|emerge)\b",
+                    re.IGNORECASE)
 _ORDINAL = re.compile(r"^(first|second|third|fourth|fifth|sixth|finally|lastly)\b", re.IGNORECASE)
 _TERMINAL = re.compile(r"[.!?][\"”')\]]*$")
 
@@ -135,6 +139,9 @@ def _chain(out: list[Span]) -> list[Span]:
     while i < len(out):
         span = out[i]
         if i in ends:
+            if merged and _COUNT.match(merged[-1].text) and merged[-1].words <= 12 and \
+                    len(merged) >= 2 and not merged[-2].items:
+                _extend(merged[-2], merged.pop())  # the set-up, the count and the list
             lead = merged[-1] if merged else None
             if lead and not lead.items and re.search(
                     r"\b(two|three|four|five|six|several|following)\b", lead.text, re.IGNORECASE):
@@ -148,7 +155,8 @@ def _chain(out: list[Span]) -> list[Span]:
                 _extend(target, out[j])
             i = ends[i] + 1
             continue
-        if merged and _DEPENDENT.match(span.text) and not merged[-1].question_like:
+        leans = _DEPENDENT.match(span.text) or (_COUNT.match(span.text) and span.words <= 12)
+        if merged and leans and not merged[-1].question_like:
             _extend(merged[-1], span)
         else:
             merged.append(span)
