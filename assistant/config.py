@@ -65,9 +65,8 @@ class Settings(BaseSettings):
     login_delay: float = Field(1.0, ge=0)
     login_max_delay: float = Field(30.0, ge=0)
     # Admin uploads: larger files are refused before they are read (and by Gradio's upload
-    # endpoint, for any file input); an upload's ingest is stopped after `upload_timeout` s.
+    # endpoint, for any file input).
     max_upload_mb: float = Field(20.0, gt=0)
-    upload_timeout: float = Field(600.0, gt=0)
     # Keep the user name with each feedback row; off by default, so feedback is anonymous.
     feedback_names: bool = False
     concurrency: int = Field(8, description="Chat requests answered at once; the rest queue.")

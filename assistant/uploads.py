@@ -1,9 +1,11 @@
 """Admin uploads: safe file names, a size limit checked before a file is read, an audit log
-(`uploads.log` in the data dir, JSON lines) and the ingest run in a child process.
+(`uploads.log` in the data dir, JSON lines) and the ingest run on a worker thread.
 
-The child process (`python -m assistant ingest`) keeps the request thread and the app's
-interpreter free: a slow or hostile file cannot hold the GIL or the app's memory, and it is
-stopped after `upload_timeout`. The running app picks up the finished ingest by itself.
+The worker thread keeps the request free (the page shows progress) and shares the app's model
+and index. It is a thread, not a child process, because the embedded Chroma store must not be
+written by a second process while the app reads it (the app's reads then failed with "Error
+finding id"); parsing that holds the GIL in one long call would still pause other requests,
+which is why the ingest path's parsers must run in linear time.
 """
 
 from __future__ import annotations
@@ -11,19 +13,17 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import subprocess
-import sys
 import threading
 import time
 import unicodedata
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pydantic import SecretStr
-
-from .config import PROJECT_ROOT, Settings
+from .config import Settings
+from .ingestion import IngestReport
 
 
 def safe_name(name: str) -> str:
@@ -42,22 +42,6 @@ def markdown_text(text: str) -> str:
     return "".join(f"\\{ch}" if ch in "\\`*_{}[]<>()#+-.!|~" else ch for ch in text)
 
 
-def child_env(settings: Settings) -> dict[str, str]:
-    """The settings as ASSISTANT_* variables, so the child ingests into the same index."""
-    import os
-
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-    for key, value in settings.model_dump(exclude={"auth"}).items():
-        if value is None:
-            continue
-        if isinstance(value, SecretStr):
-            value = value.get_secret_value()
-        if isinstance(value, Path):  # the child runs in the project root
-            value = value.resolve()
-        env[f"ASSISTANT_{key.upper()}"] = str(value).lower() if isinstance(value, bool) else str(value)
-    return env
-
-
 @dataclass
 class UploadJob:
     user: str
@@ -74,8 +58,11 @@ class UploadJob:
 
 
 class UploadRunner:
-    def __init__(self, settings: Settings) -> None:
+    """`ingest(paths)` runs one ingest of the given files (the app's `Assistant.ingest`)."""
+
+    def __init__(self, settings: Settings, ingest: Callable[[list[Path]], IngestReport]) -> None:
         self.settings = settings
+        self.ingest = ingest
         self.folder = settings.data_dir / "uploads"
         self.log_path = settings.data_dir / "uploads.log"
         self._log_lock = threading.Lock()
@@ -125,28 +112,15 @@ class UploadRunner:
         return job
 
     def _run(self, job: UploadJob) -> None:
-        command = [sys.executable, "-m", "assistant", "ingest", "--json", "--wait",
-                   *[str(f["path"]) for f in job.files]]
         failed: dict[str, str] = {}
         try:
-            done = subprocess.run(command, cwd=PROJECT_ROOT, env=child_env(self.settings),
-                                  capture_output=True, text=True,
-                                  timeout=self.settings.upload_timeout)
-            lines = done.stdout.strip().splitlines()
-            if not lines:
-                raise RuntimeError(done.stderr.strip().splitlines()[-1] if done.stderr.strip()
-                                   else f"the ingest exited with code {done.returncode}")
-            report = json.loads(lines[-1])
-            failed = {Path(f["path"]).name: f["error"] for f in report["failed"]}
-            job.summary = (f"Added {report['added']}, updated {report['updated']}, unchanged "
-                           f"{report['unchanged']}; {report['chunks']} passages indexed.")
-        except subprocess.TimeoutExpired:
-            reason = f"stopped after {self.settings.upload_timeout:g} s (ASSISTANT_UPLOAD_TIMEOUT)"
-            failed = {f["name"]: reason for f in job.files}
-            job.summary = "The ingest took too long and was stopped; nothing indexed was lost."
+            report = self.ingest([f["path"] for f in job.files])
+            failed = {Path(f["path"]).name: f["error"] for f in report.failed}
+            job.summary = (f"Added {report.added}, updated {report.updated}, unchanged "
+                           f"{report.unchanged}; {report.chunks} passages indexed.")
         except Exception as exc:  # the report says what went wrong, in a sentence
-            failed = {f["name"]: str(exc) for f in job.files}
-            job.summary = f"The ingest could not run: {exc}"
+            failed = {f["name"]: str(exc) or type(exc).__name__ for f in job.files}
+            job.summary = "The ingest stopped; nothing already indexed was lost."
         for f in job.files:
             result = f"failed: {failed[f['name']]}" if f["name"] in failed else "indexed"
             self.audit(job.user, f["name"], result, f["sha256"], f["bytes"])

@@ -74,7 +74,10 @@ def start_app(tmp: Path, **env_extra: str):
         yield App(f"http://127.0.0.1:{port}", data, proc)
     finally:
         proc.terminate()
-        proc.wait(timeout=30)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
         log.close()
 
 
@@ -272,8 +275,38 @@ def test_admin_upload_is_audited_and_oversized_files_are_refused(tmp_path):
         assert final[-1]["time"].startswith(time.strftime("%Y-", time.gmtime()))
         # The handler's own limit, checked before a file is read, for files that arrive by
         # another way than Gradio's upload endpoint.
-        runner = UploadRunner(Settings(data_dir=running.data, max_upload_mb=0.001))
+        runner = UploadRunner(Settings(data_dir=running.data, max_upload_mb=0.001),
+                              ingest=lambda paths: pytest.fail("a refused file was ingested"))
         job = runner.submit(ADMIN[0], [big])
         assert job.done.is_set() and "over the upload limit" in runner.report(job)
         assert audit_lines(running.data)[-1]["file"] == "big.md"
         assert audit_lines(running.data)[-1]["result"].startswith("refused: ")
+
+
+def test_open_reading_needs_no_login_and_admins_log_in_at_admin(tmp_path):
+    for running in start_app(tmp_path, ASSISTANT_OPEN_READING="true"):
+        anonymous = httpx.Client(base_url=running.url, timeout=60)
+        config = anonymous.get("/config")
+        assert config.status_code == 200
+        names = {d.get("api_name") for d in config.json()["dependencies"]}
+        assert "ask" in names and "ingest" not in names  # the open page has no admin events
+        from gradio_client import Client
+
+        answer = Client(running.url + "/", verbose=False).predict(
+            "How often does the joint committee meet?", api_name="/ask")
+        assert answer["citations"][0]["title"] == "Joint committee note"
+
+        assert anonymous.get("/admin/config").status_code == 401
+        reader = anonymous.post("/admin/login", data={"username": READER[0],
+                                                      "password": READER[1]})
+        assert reader.status_code == 400, "a reader has nothing to log in to at /admin"
+        admin = httpx.Client(base_url=running.url + "/admin", timeout=120)
+        assert admin.post("/login", data={"username": ADMIN[0],
+                                          "password": ADMIN[1]}).status_code == 200
+        memo = tmp_path / "ferry-memo.md"
+        memo.write_text(MEMO, encoding="utf-8")
+        status, report = call_by_id(admin, "ingest", [uploaded(admin, memo)])
+        assert status == 200 and "Added 1" in report, report
+        answer = Client(running.url + "/", verbose=False).predict(
+            "How long does freight wait at the ferry ports?", api_name="/ask")
+        assert answer["citations"][0]["title"] == "Ferry corridor memo"

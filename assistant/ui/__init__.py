@@ -75,8 +75,10 @@ def build_ui(assistant: Assistant, accounts: Accounts | None = None,
             with gr.Tab("Workshop", id="workshop-tab"):
                 build_workshop_tab(assistant, choices)
             if admin_tab:
+                runner = UploadRunner(settings, lambda paths: assistant.ingest(
+                    paths, wait=True, progress=False))
                 with gr.Tab("Admin", id="admin-tab", visible=False) as admin:
-                    table, feedback = build_admin_tab(UploadRunner(settings), accounts, store)
+                    table, feedback = build_admin_tab(runner, accounts, store)
 
                 def show_admin(request: gr.Request):
                     allowed = accounts.is_admin(caller(request))

@@ -53,4 +53,5 @@ def serve(assistant: Assistant, host: str, port: int) -> None:
     app = gr.mount_gradio_app(app, readers, path="/", server_name=host, server_port=port,
                               **common)
     print(f"* Running on http://{host}:{port} (administrators: /admin)", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    # Open event streams would otherwise hold a stop (SIGTERM) for as long as they stay open.
+    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=5)
