@@ -61,6 +61,7 @@ def verify_password(password: str, stored: str) -> bool:
 @dataclass
 class _Failures:
     count: int = 0
+    pending: int = 0  # attempts being checked now: they count, or 20 at once would all be free
     last: float = 0.0
     free_at: float = 0.0  # the earliest moment the next attempt may be checked
 
@@ -95,7 +96,7 @@ class LoginThrottle:
             waits = {}
             for key, free in keys.items():
                 entry = self._entry(key, now)
-                excess = entry.count - free
+                excess = entry.count + entry.pending - free
                 if excess < 0:
                     waits[key] = 0.0
                     continue
@@ -104,21 +105,25 @@ class LoginThrottle:
             if any(wait > self.max_delay for wait in waits.values()):
                 return None
             for key, wait in waits.items():
+                entry = self._keys[key]
+                entry.pending += 1
+                entry.last = now
                 if wait:
-                    self._keys[key].free_at = now + wait
+                    entry.free_at = now + wait
             return max(waits.values(), default=0.0)
 
-    def failed(self, keys: list[str]) -> None:
+    def finish(self, keys: list[str], ok: bool, forgive: str | None = None) -> None:
+        """Record a checked attempt; a success clears the `forgive` key (its user name)."""
         now = time.monotonic()
         with self._lock:
             for key in keys:
                 entry = self._entry(key, now)
-                entry.count += 1
-                entry.last = now
-
-    def succeeded(self, key: str) -> None:
-        with self._lock:
-            self._keys.pop(key, None)
+                entry.pending = max(0, entry.pending - 1)
+                if not ok:
+                    entry.count += 1
+                    entry.last = now
+            if ok and forgive:
+                self._keys.pop(forgive, None)
 
 
 class Accounts:
@@ -155,15 +160,15 @@ class Accounts:
         wait = self.throttle.reserve(keys)
         if wait is None:
             return False
-        if wait:
-            await asyncio.sleep(wait)
-        stored = self.passwords.get(username)
-        ok = await asyncio.to_thread(verify_password, password, stored or self._dummy)
-        ok = ok and stored is not None and (not admins_only or username in self.admins)
-        if ok:
-            self.throttle.succeeded(f"user:{username}")
-        else:
-            self.throttle.failed(list(keys))
+        ok = False
+        try:  # a caller that hangs up while waiting still counts as a failure
+            if wait:
+                await asyncio.sleep(wait)
+            stored = self.passwords.get(username)
+            ok = await asyncio.to_thread(verify_password, password, stored or self._dummy)
+            ok = ok and stored is not None and (not admins_only or username in self.admins)
+        finally:
+            self.throttle.finish(list(keys), ok, forgive=f"user:{username}")
         return ok
 
 

@@ -310,3 +310,23 @@ def test_open_reading_needs_no_login_and_admins_log_in_at_admin(tmp_path):
         answer = Client(running.url + "/", verbose=False).predict(
             "How long does freight wait at the ferry ports?", api_name="/ask")
         assert answer["citations"][0]["title"] == "Ferry corridor memo"
+
+
+def test_guessing_in_parallel_gets_no_free_attempts():
+    """Seven wrong passwords at once: only five are free, the other two wait their turn."""
+    import asyncio
+
+    from assistant.auth import Accounts
+
+    accounts = Accounts(Settings(auth=f"{READER[0]}:{hash_password(READER[1])}"))
+
+    async def timed() -> float:
+        started = time.perf_counter()
+        assert not await accounts.login(READER[0], "wrong", client="10.0.0.9")
+        return time.perf_counter() - started
+
+    async def together() -> list[float]:
+        return sorted(await asyncio.gather(*(timed() for _ in range(7))))
+
+    durations = asyncio.run(together())
+    assert durations[-2] >= 1.0 and durations[-1] >= durations[-2] + 0.9, durations
