@@ -9,7 +9,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 from assistant.config import Settings  # noqa: E402
 from assistant.service import build_assistant  # noqa: E402
 from assistant.store import IndexMismatchError  # noqa: E402
-from assistant.ui import CSS, build_ui  # noqa: E402
+from assistant.ui.server import serve  # noqa: E402
 
 
 def main() -> None:
@@ -30,12 +30,7 @@ def main() -> None:
               f"in {summary['seconds']} s.", flush=True)
         for failure in report.failed:
             print(f"  could not ingest {failure['path']}: {failure['error']}", flush=True)
-    demo = build_ui(assistant)
-    # One shared assistant (models, index); chat state is per browser session. Answers take
-    # tens of milliseconds, so a few workers serve a workshop of 30 without long queues.
-    demo.queue(default_concurrency_limit=assistant.settings.concurrency, max_size=256)
-    demo.launch(server_name=args.host, server_port=args.port, css=CSS, show_error=False,
-                auth=assistant.settings.auth_pairs() or None)
+    serve(assistant, args.host, args.port)
 
 
 if __name__ == "__main__":

@@ -127,6 +127,27 @@ def evaluate(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def hash_password(args: argparse.Namespace, settings: Settings) -> int:
+    """Print a `scrypt$…` hash for ASSISTANT_AUTH, so no plain password sits in a service file."""
+    import getpass
+
+    from .auth import hash_password as make_hash
+
+    if sys.stdin.isatty():
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Again: ") != password:
+            print("error: the two passwords differ", file=sys.stderr)
+            return 2
+    else:  # piped in: the first line
+        password = sys.stdin.readline().rstrip("\r\n")
+    if len(password) < 8:
+        print("error: the password is shorter than 8 characters", file=sys.stderr)
+        return 2
+    hashed = make_hash(password)
+    print(f"{args.user}:{hashed}" if args.user else hashed)
+    return 0
+
+
 def add_filter_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--type", choices=["guidance", "case-study", "agreement", "reference"])
     parser.add_argument("--topic")
@@ -171,6 +192,10 @@ def main(argv: list[str] | None = None) -> int:
     eval_p.add_argument("--split", choices=["dev", "test"], default="test",
                         help="half of the coverage and quality sets (dev is for tuning)")
     eval_p.add_argument("--misses", action="store_true", help="list every miss")
+    hash_p = sub.add_parser("hash-password", help="hash a password for ASSISTANT_AUTH "
+                            "(asks for it, or reads one line from standard input)")
+    hash_p.add_argument("--user", help="print USER:HASH, ready for ASSISTANT_AUTH")
     args = parser.parse_args(argv)
     settings = Settings()
-    return {"ask": ask, "ingest": ingest, "eval": evaluate}[args.command](args, settings)
+    return {"ask": ask, "ingest": ingest, "eval": evaluate,
+            "hash-password": hash_password}[args.command](args, settings)

@@ -48,8 +48,27 @@ class Settings(BaseSettings):
     # Below this share of supported sentences the extractive answer is shown instead.
     min_support: float = 0.6
 
-    # `user:password` pairs, comma-separated: turns on Gradio login and the admin tab.
+    # --- Logins, roles, uploads, feedback privacy (assistant/auth.py, ui/admin.py) ---
+    # `user:password` pairs, comma-separated; a password may be a `scrypt$...` hash from
+    # `python -m assistant hash-password`. Turns on the login page; every login is a reader.
     auth: SecretStr | None = None
+    # Comma-separated user names from `auth` who also get the Admin tab (upload, feedback).
+    admins: str = ""
+    # With `auth`: the reading tabs are open to all at /, and only administrators log in, at
+    # /admin (two Gradio apps on one server, because Gradio's login covers a whole app).
+    open_reading: bool = False
+    # Failed logins: this many are free per user name (per client address: the second figure,
+    # higher because a workshop room often shares one address); after that each attempt waits
+    # `login_delay` seconds, doubling per further failure up to `login_max_delay`.
+    login_free_attempts: int = Field(5, ge=1)
+    login_client_free_attempts: int = Field(20, ge=1)
+    login_delay: float = Field(1.0, ge=0)
+    login_max_delay: float = Field(30.0, ge=0)
+    # Admin uploads: larger files are refused before they are read (and by Gradio's upload
+    # endpoint, for any file input).
+    max_upload_mb: float = Field(20.0, gt=0)
+    # Keep the user name with each feedback row; off by default, so feedback is anonymous.
+    feedback_names: bool = False
     concurrency: int = Field(8, description="Chat requests answered at once; the rest queue.")
 
     max_file_mb: float = 20.0
@@ -63,4 +82,7 @@ class Settings(BaseSettings):
     def auth_pairs(self) -> list[tuple[str, str]]:
         raw = self.auth.get_secret_value() if self.auth else ""
         pairs = [item.split(":", 1) for item in raw.split(",") if ":" in item]
-        return [(user.strip(), password) for user, password in pairs if user.strip()]
+        return [(user.strip(), password.strip()) for user, password in pairs if user.strip()]
+
+    def admin_names(self) -> set[str]:
+        return {name.strip() for name in self.admins.split(",") if name.strip()}

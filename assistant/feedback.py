@@ -1,4 +1,7 @@
-"""Thumbs up or down on answers, with an optional comment, kept in SQLite in the data dir."""
+"""Thumbs up or down on answers, with an optional comment, kept in SQLite in the data dir.
+
+Rows are anonymous unless the store is told to keep names (ASSISTANT_FEEDBACK_NAMES=true):
+workshop participants rate answers without being identified."""
 
 from __future__ import annotations
 
@@ -16,30 +19,38 @@ SCHEMA = """CREATE TABLE IF NOT EXISTS feedback (
     answer TEXT NOT NULL,
     rating INTEGER NOT NULL CHECK (rating IN (-1, 1)),
     comment TEXT,
-    citations TEXT
+    citations TEXT,
+    user TEXT
 )"""
 
 
 class FeedbackStore:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, keep_names: bool = False) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        self.keep_names = keep_names
         self._lock = threading.Lock()
         with self._connect() as db:
             db.execute(SCHEMA)
+            columns = {row[1] for row in db.execute("PRAGMA table_info(feedback)")}
+            if "user" not in columns:  # a store made before names could be kept
+                db.execute("ALTER TABLE feedback ADD COLUMN user TEXT")
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self.path, timeout=10)
 
-    def record(self, answer: dict, rating: int, comment: str = "") -> int:
+    def record(self, answer: dict, rating: int, comment: str = "",
+               user: str | None = None) -> int:
+        """Store one rating; `user` is kept only when the store keeps names."""
         with self._lock, self._connect() as db:
             cursor = db.execute(
                 "INSERT INTO feedback (created, question, standalone_question, answer, rating, "
-                "comment, citations) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "comment, citations, user) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (datetime.now(UTC).isoformat(timespec="seconds"), answer.get("question", ""),
                  answer.get("standalone_question"), answer.get("answer", ""), rating,
                  comment.strip() or None,
-                 json.dumps([c.get("doc_id") for c in answer.get("citations", [])])))
+                 json.dumps([c.get("doc_id") for c in answer.get("citations", [])]),
+                 user if self.keep_names else None))
             return int(cursor.lastrowid)
 
     def recent(self, limit: int = 100) -> list[dict]:

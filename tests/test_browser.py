@@ -223,6 +223,7 @@ def test_admin_uploads_a_document_and_sees_feedback(browser, tmp_path):
     port = free_port()
     env = subprocess_env(data)
     env["ASSISTANT_AUTH"] = "trainer:s3cret-pass"
+    env["ASSISTANT_ADMINS"] = "trainer"
     log = open(tmp_path / "admin.log", "w")
     proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=PROJECT_ROOT,
                             env=env, stdout=log, stderr=subprocess.STDOUT)

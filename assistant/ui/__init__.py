@@ -1,15 +1,20 @@
-"""The browser app (Gradio): Ask, Library, Workshop and, with ASSISTANT_AUTH, Admin."""
+"""The browser app (Gradio): Ask, Library and Workshop for everyone; Admin for administrators.
+
+Which tabs a login sees is decided on the server when the page loads (from `gr.Request`); the
+admin handlers check the caller again themselves (see admin.py)."""
 
 from __future__ import annotations
 
 import gradio as gr
 
+from ..auth import Accounts
 from ..chunking import region_slug
 from ..feedback import FeedbackStore
 from ..prompts import DOC_TYPE_LABELS
 from ..regions import REGIONS, country_name
 from ..service import Assistant, vocabulary
-from .admin import build_admin_tab
+from ..uploads import UploadRunner
+from .admin import build_admin_tab, caller
 from .chat import ANY, ask_json, build_chat_tab, chat_turn, filters_from, sources_html
 from .library import build_library_tab
 from .workshop import build_workshop_tab
@@ -49,8 +54,14 @@ def filter_choices(assistant: Assistant) -> dict:
     }
 
 
-def build_ui(assistant: Assistant) -> gr.Blocks:
-    store = FeedbackStore(assistant.settings.data_dir / "feedback.sqlite3")
+def build_ui(assistant: Assistant, accounts: Accounts | None = None,
+             admin_tab: bool | None = None) -> gr.Blocks:
+    """The page. `admin_tab` (default: when there are logins) adds the Admin tab, hidden until
+    an administrator's page loads; pass False for a readers-only page."""
+    settings = assistant.settings
+    accounts = accounts or Accounts(settings)
+    admin_tab = accounts.enabled if admin_tab is None else admin_tab
+    store = FeedbackStore(settings.data_dir / "feedback.sqlite3", settings.feedback_names)
     choices = filter_choices(assistant)
     with gr.Blocks(title="Partnership Design Assistant") as demo:
         gr.Markdown("## Partnership Design Assistant\nAnswers on designing long-term bilateral "
@@ -63,7 +74,16 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
                 build_library_tab(assistant, choices)
             with gr.Tab("Workshop", id="workshop-tab"):
                 build_workshop_tab(assistant, choices)
-            if assistant.settings.auth_pairs():
-                with gr.Tab("Admin", id="admin-tab"):
-                    build_admin_tab(assistant, store)
+            if admin_tab:
+                runner = UploadRunner(settings, lambda paths: assistant.ingest(
+                    paths, wait=True, progress=False))
+                with gr.Tab("Admin", id="admin-tab", visible=False) as admin:
+                    table, feedback = build_admin_tab(runner, accounts, store)
+
+                def show_admin(request: gr.Request):
+                    allowed = accounts.is_admin(caller(request))
+                    return (gr.Tab(visible=allowed),
+                            feedback(request) if allowed else gr.skip())
+
+                demo.load(show_admin, None, [admin, table], api_visibility="private")
     return demo

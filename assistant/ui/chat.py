@@ -120,10 +120,12 @@ def briefing_file(turns: list[dict]):
     return gr.update(value=str(write_briefing_note(answered[-1])), visible=True)
 
 
-def save_feedback(store: FeedbackStore, turns: list[dict], rating: int, comment: str):
+def save_feedback(store: FeedbackStore, turns: list[dict], rating: int, comment: str,
+                  request: gr.Request | None = None):
     if not turns:
         return "Ask a question first, then rate its answer.", comment
-    store.record(turns[-1], rating, comment or "")
+    # The store drops the name unless ASSISTANT_FEEDBACK_NAMES is set.
+    store.record(turns[-1], rating, comment or "", getattr(request, "username", None))
     return "Thank you: your feedback on the last answer was saved.", ""
 
 
@@ -184,10 +186,13 @@ def build_chat_tab(assistant: Assistant, store: FeedbackStore, choices: dict) ->
     clear.click(lambda: ([], sources_html(None), "", [], gr.update(value=None, visible=False)),
                 None, outputs + [download],
                 api_visibility="private")
-    up.click(lambda t, c: save_feedback(store, t, 1, c), [turns, comment], [thanks, comment],
-             api_visibility="private")
-    down.click(lambda t, c: save_feedback(store, t, -1, c), [turns, comment], [thanks, comment],
-               api_visibility="private")
+    def rate(rating: int):
+        def handler(t, c, request: gr.Request):
+            return save_feedback(store, t, rating, c, request)
+        return handler
+
+    up.click(rate(1), [turns, comment], [thanks, comment], api_visibility="private")
+    down.click(rate(-1), [turns, comment], [thanks, comment], api_visibility="private")
     export_md.click(lambda t: export_files(t, "md"), turns, download, api_visibility="private")
     export_docx.click(lambda t: export_files(t, "docx"), turns, download,
                       api_visibility="private")
