@@ -50,7 +50,8 @@ _MAIN_CLAUSE = re.compile(r"[^.?!]*\?|[^.?!]+[.!]?$")
 
 # Weights of the span score, tuned on knowledge/eval/quality/dev.jsonl (never on test).
 WEIGHTS = {"semantic": 0.6, "lexical": 0.1, "passage": 0.3, "intent": 0.25, "long": 0.04,
-           "heading": 0.0, "same_section": 0.1, "context_only": 0.15, "top_type": 0.05}
+           "heading": 0.0, "same_section": 0.1, "context_only": 0.15, "top_type": 0.05,
+           "keep_top": 0.8}
 
 
 def intents(question: str) -> list[str]:
@@ -120,6 +121,7 @@ def score_candidates(question: str, query_vector, passages: list[ScoredPassage],
     # The retriever's best passage says which kind of document answers: a how-to question is
     # answered by guidance first, a question about a case by the case.
     top_type = passages[0].metadata["doc_type"] if passages else None
+    top_doc = passages[0].metadata["doc_id"] if passages else None
     wanted = intents(question)
     checklist = bool(_CHECKLIST.search(question))
     q = np.asarray(query_vector, dtype=np.float32) if query_vector is not None else None
@@ -152,7 +154,10 @@ def score_candidates(question: str, query_vector, passages: list[ScoredPassage],
     top_lexical = max((c.score for c in out), default=0.0) or 1.0
     w = WEIGHTS
     for c in out:
-        bonus = w["intent"] if wanted and section_matches(c.section, wanted) else 0.0
+        # Case studies share section names, so intent picks a section of the case asked about,
+        # not the same-named section of every other case.
+        own = c.doc_type != "case-study" or c.doc_id == top_doc
+        bonus = w["intent"] if wanted and own and section_matches(c.section, wanted) else 0.0
         if c.doc_type == top_type:
             bonus += w["top_type"]
         if not (c.terms & focus) and (c.terms & context):

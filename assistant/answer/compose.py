@@ -9,7 +9,17 @@ from langchain_core.runnables import Runnable, RunnableConfig
 from ..prompts import DOC_TYPE_LABELS
 from ..retrieval import Retrieval, ScoredPassage
 from ..shapes import answer_shape
-from .brief import DETAIL, WEIGHTS, Budget, Candidate, intents, is_risk, pick, score_candidates
+from .brief import (
+    DETAIL,
+    WEIGHTS,
+    Budget,
+    Candidate,
+    intents,
+    is_risk,
+    pick,
+    score_candidates,
+    similar,
+)
 from .coverage import Verdict
 from .refusals import refusal_text
 
@@ -156,6 +166,12 @@ class ExtractiveAnswerer(Runnable[Retrieval, Answer]):
         support = pick(ranked, chosen, budget.support, floor, left, main_line,
                        bonus=lambda c: WEIGHTS["same_section"] if (c.doc_id, c.section) == home
                        else 0.0)
+        # The retriever's best passage is strong evidence on its own: if the brief has not
+        # drawn on it, its best span joins the supporting points when it is close enough.
+        top = next((c for c in candidates if c.rank == 0), None)
+        if top and top.score >= lead.score * WEIGHTS["keep_top"] and top.span.words <= left \
+                and not any(c.passage.id == top.passage.id or similar(c, top) for c in chosen):
+            support.insert(0, top)
         chosen += support
         left -= sum(c.span.words for c in support)
         cases: list[Candidate] = []
