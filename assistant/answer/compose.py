@@ -10,6 +10,7 @@ from ..prompts import DOC_TYPE_LABELS, REFUSAL, TOPIC_QUESTIONS
 from ..retrieval import Retrieval, ScoredPassage, tokenize
 from ..screening import is_instruction_like
 from ..shapes import answer_shape
+from ..sources import links_from_metadata
 from .spans import split_sentences
 
 
@@ -24,6 +25,8 @@ class Citation:
     text: str
     score: float
     page: int | None = None
+    # The cited document's public sources, [{title, url, date?}], for readers to follow.
+    links: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -73,7 +76,8 @@ def citation_for(n: int, passage: ScoredPassage) -> Citation:
     meta = passage.metadata
     return Citation(n=n, doc_id=meta["doc_id"], title=meta["title"], doc_type=meta["doc_type"],
                     source=meta["source"], section=meta.get("section", ""), text=passage.text,
-                    score=round(passage.similarity, 3), page=meta.get("page"))
+                    score=round(passage.similarity, 3), page=meta.get("page"),
+                    links=links_from_metadata(meta))
 
 
 def refusal_text(retrieval: Retrieval, documents_searched: int) -> str:
