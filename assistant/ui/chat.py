@@ -47,9 +47,15 @@ def source_links_html(links: list[dict]) -> str:
     addresses come from documents, so both are escaped and only http(s) links are kept."""
     items = [f"<li><a href=\"{html.escape(link['url'], quote=True)}\" target=\"_blank\" "
              f"rel=\"noopener noreferrer\">{html.escape(link['title'])}</a>"
-             + (f" ({html.escape(str(link['date']))})" if link.get("date") else "") + "</li>"
+             + _date_note(link) + "</li>"
              for link in links or [] if link.get("title") and is_web_url(link.get("url"))]
     return f"<div class='links'>Public sources:<ul>{''.join(items)}</ul></div>" if items else ""
+
+
+def _date_note(link: dict) -> str:
+    # Most titles already carry their date; repeat it only when the title does not.
+    date = str(link.get("date") or "")
+    return f" ({html.escape(date)})" if date and date[:4] not in link["title"] else ""
 
 
 def _escape_md(text: str) -> str:
