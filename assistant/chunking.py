@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from .documents import SourceDocument
 from .regions import region_of
+from .sources import links_metadata
 
 SECTION_SEPARATOR = " › "
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
@@ -88,6 +89,7 @@ def document_metadata(doc: SourceDocument) -> dict:
     if regions:
         flat["regions"] = ", ".join(regions)
         flat.update({f"region:{region_slug(r)}": True for r in regions})
+    flat.update(links_metadata(meta))
     return flat
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import yaml
 
+from .sources import source_problems
+
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 TEXT_SUFFIXES = {".txt"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -17,11 +19,11 @@ SUPPORTED_SUFFIXES = MARKDOWN_SUFFIXES | TEXT_SUFFIXES | HTML_SUFFIXES | {".pdf"
 SIDECAR_SUFFIX = ".meta.yaml"
 # Part of every document's fingerprint: bump it when parsing or passage metadata changes, so
 # the next ingest re-indexes documents whose files did not change.
-INDEX_FORMAT = "3"  # 3: sentence vectors and last_reviewed in passage metadata
+INDEX_FORMAT = "4"  # 4: sentence vectors, last_reviewed and source links in passage metadata
 DOC_TYPES = {"guidance", "case-study", "agreement", "reference"}
 CURATED_TYPES = {"guidance", "case-study"}  # the knowledge base proper: full schema applies
 CASE_STUDY_FIELDS = ("countries", "sectors", "period", "sources")
-LIST_FIELDS = ("topics", "countries", "sectors", "sources")
+LIST_FIELDS = ("topics", "countries", "sectors")
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _VOCAB_ROW = re.compile(r"^\|\s*`([a-z0-9-]+)`\s*\|")
@@ -106,6 +108,7 @@ def validate_front_matter(meta: dict, vocab: Vocabulary | None) -> list[str]:
     for name in LIST_FIELDS:
         if name in meta and not isinstance(meta[name], list):
             problems.append(f"'{name}' must be a list")
+    problems += source_problems(meta.get("sources"), strict=doc_type in CURATED_TYPES)
     if doc_type == "case-study":
         problems += [f"'{name}' is missing (case studies need it)"
                      for name in CASE_STUDY_FIELDS if not meta.get(name)]

@@ -6,6 +6,9 @@ import re
 import tempfile
 from datetime import date
 from pathlib import Path
+from urllib.parse import quote
+
+from .sources import is_web_url
 
 
 def citations_markdown(citations: list[dict]) -> str:
@@ -13,8 +16,30 @@ def citations_markdown(citations: list[dict]) -> str:
     for c in citations:
         where = f" › {c['section']}" if c.get("section") else ""
         page = f", p. {c['page']}" if c.get("page") else ""
-        lines.append(f"[{c['n']}] {c['title']}{where} ({c['source']}{page})")
+        lines.append(f"[{c['n']}] {c['title']}{where} ({c['source']}{page})"
+                     + source_links_markdown(c.get("links") or []))
     return "\n".join(f"- {line}" for line in lines)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_<>#\[\]()])")
+_MD_LINK = re.compile(r"\[((?:\\.|[^\]\\])+)\]\((https?://[^)\s]+)\)")
+_URL_SAFE = ":/?#[]@!$&'*+,;=%~._-"  # everything else, e.g. spaces and parentheses, is encoded
+
+
+def source_links_markdown(links: list[dict]) -> str:
+    """A citation's public sources as Markdown links: titles escaped, addresses percent-encoded
+    where Markdown would misread them, and only http(s) addresses kept."""
+    items = []
+    for link in links:
+        if link.get("title") and is_web_url(link.get("url")):
+            title = _MD_SPECIAL.sub(r"\\\1", link["title"])
+            items.append(f"[{title}]({quote(link['url'], safe=_URL_SAFE)})")
+    return " · public sources: " + "; ".join(items) if items else ""
+
+
+def _plain_link(match: re.Match) -> str:
+    title = re.sub(r"\\(.)", r"\1", match.group(1))
+    return f"{title} <{match.group(2)}>"
 
 
 def conversation_markdown(turns: list[dict], title: str = "Partnership design brief") -> str:
@@ -36,6 +61,8 @@ _INLINE = re.compile(r"(\*\*[^*]+\*\*|_[^_]+_)")
 
 
 def _add_runs(paragraph, text: str) -> None:
+    # Word gets a source link as "title <address>": readable, and the address can be copied.
+    text = _MD_LINK.sub(_plain_link, text)
     for part in _INLINE.split(text):
         if part.startswith("**") and part.endswith("**") and len(part) > 4:
             paragraph.add_run(part[2:-2]).bold = True

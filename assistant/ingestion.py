@@ -18,7 +18,8 @@ from .documents import DocumentError, SourceDocument, Vocabulary, fingerprint, l
 from .embeddings import SentenceEmbeddings, embedding_id
 from .store import KnowledgeIndex
 
-SKIPPED_NAMES = {"README.md", "LICENSE", "LICENSE.md"}
+# Notes about a folder, not knowledge: the README and the fact-check record are never indexed.
+SKIPPED_NAMES = {"README.md", "FACT-CHECK.md", "LICENSE", "LICENSE.md"}
 SKIPPED_DIRS = {"eval"}  # knowledge/eval holds questions about the corpus, not the corpus
 
 

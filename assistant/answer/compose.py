@@ -9,6 +9,7 @@ from langchain_core.runnables import Runnable, RunnableConfig
 from ..prompts import DOC_TYPE_LABELS
 from ..retrieval import Retrieval, ScoredPassage
 from ..shapes import answer_shape
+from ..sources import links_from_metadata
 from .brief import (
     DETAIL,
     WEIGHTS,
@@ -35,6 +36,8 @@ class Citation:
     text: str
     score: float
     page: int | None = None
+    # The cited document's public sources, [{title, url, date?}], for readers to follow.
+    links: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -89,7 +92,8 @@ def citation_for(n: int, passage: ScoredPassage) -> Citation:
     meta = passage.metadata
     return Citation(n=n, doc_id=meta["doc_id"], title=meta["title"], doc_type=meta["doc_type"],
                     source=meta["source"], section=meta.get("section", ""), text=passage.text,
-                    score=round(passage.similarity, 3), page=meta.get("page"))
+                    score=round(passage.similarity, 3), page=meta.get("page"),
+                    links=links_from_metadata(meta))
 
 
 def label_for(meta: dict) -> str:

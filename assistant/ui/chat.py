@@ -14,6 +14,7 @@ from ..export import conversation_markdown, write_export
 from ..feedback import FeedbackStore
 from ..prompts import DOC_TYPE_LABELS, EXAMPLE_QUESTIONS
 from ..service import Assistant, QuestionError
+from ..sources import is_web_url
 
 log = logging.getLogger(__name__)
 ANY = "Any"
@@ -36,9 +37,26 @@ def sources_html(answer: Answer | None) -> str:
             f"<summary>[{c.n}] {html.escape(c.title)}{section}</summary>"
             f"<div class='meta'>{html.escape(DOC_TYPE_LABELS.get(c.doc_type, c.doc_type))} · "
             f"{html.escape(c.source)}{page} · relevance {c.score:.2f}</div>"
-            f"<blockquote>{html.escape(c.text)}</blockquote></details>")
+            f"<blockquote>{html.escape(c.text)}</blockquote>"
+            f"{source_links_html(c.links)}</details>")
     parts.append("</div>")
     return "".join(parts)
+
+
+def source_links_html(links: list[dict]) -> str:
+    """The cited document's public sources as links that open in a new tab. Titles and
+    addresses come from documents, so both are escaped and only http(s) links are kept."""
+    items = [f"<li><a href=\"{html.escape(link['url'], quote=True)}\" target=\"_blank\" "
+             f"rel=\"noopener noreferrer\">{html.escape(link['title'])}</a>"
+             + _date_note(link) + "</li>"
+             for link in links or [] if link.get("title") and is_web_url(link.get("url"))]
+    return f"<div class='links'>Public sources:<ul>{''.join(items)}</ul></div>" if items else ""
+
+
+def _date_note(link: dict) -> str:
+    # Most titles already carry their date; repeat it only when the title does not.
+    date = str(link.get("date") or "")
+    return f" ({html.escape(date)})" if date and date[:4] not in link["title"] else ""
 
 
 def _escape_md(text: str) -> str:
