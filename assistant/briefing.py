@@ -89,7 +89,8 @@ def citation_note(citation: dict) -> str:
     note = " › ".join(p for p in parts[:2] if p) + (f", {parts[2]}" if len(parts) > 2 else "")
     source = citation.get("source", "")
     links = [link.get("url") for link in citation.get("links") or [] if link.get("url")]
-    return f"{note}. Source: {source}" + (f" ({links[0]})" if links else "") + "."
+    first = f"; the document's first public source: {links[0]}" if links else ""
+    return f"{note}. Source: {source}{first}."
 
 
 def briefing_note(turn: dict, path: Path) -> Path:
