@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     collection: str = "partnership_passages"
 
     k: int = Field(5, ge=1, le=20, description="Passages cited per answer.")
+    max_k: int = 20  # the most passages an /ask request may ask for
     candidates: int = Field(30, ge=5, description="Passages each retriever proposes for fusion.")
     rrf_k: int = 60
     # Cosine similarity of the best passage below which a question is refused; calibrated on

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import html
 import logging
-import re
 
 import gradio as gr
 
 from ..answer import Answer
+from ..escaping import html_text, markdown_text
 from ..export import conversation_markdown, write_export
 from ..feedback import FeedbackStore
 from ..prompts import DOC_TYPE_LABELS, EXAMPLE_QUESTIONS
 from ..service import Assistant, QuestionError
+from ..validation import RequestError, check_filters, check_history, check_k, check_text, known_for
 
 log = logging.getLogger(__name__)
 ANY = "Any"
@@ -26,27 +26,23 @@ def sources_html(answer: Answer | None) -> str:
     parts = ["<div class='sources'>"]
     if answer.standalone_question and answer.standalone_question != answer.question:
         parts.append(f"<p class='standalone'>Searched as: <em>"
-                     f"{html.escape(answer.standalone_question)}</em></p>")
+                     f"{html_text(answer.standalone_question)}</em></p>")
     for c in answer.citations:
-        section = f" › {html.escape(c.section)}" if c.section else ""
+        section = f" › {html_text(c.section)}" if c.section else ""
         page = f" · page {c.page}" if c.page else ""
         parts.append(
             f"<details class='source' id='source-{c.n}' {'open' if c.n == 1 else ''}>"
-            f"<summary>[{c.n}] {html.escape(c.title)}{section}</summary>"
-            f"<div class='meta'>{html.escape(DOC_TYPE_LABELS.get(c.doc_type, c.doc_type))} · "
-            f"{html.escape(c.source)}{page} · relevance {c.score:.2f}</div>"
-            f"<blockquote>{html.escape(c.text)}</blockquote></details>")
+            f"<summary>[{c.n}] {html_text(c.title)}{section}</summary>"
+            f"<div class='meta'>{html_text(DOC_TYPE_LABELS.get(c.doc_type, c.doc_type))} · "
+            f"{html_text(c.source)}{page} · relevance {c.score:.2f}</div>"
+            f"<blockquote>{html_text(c.text)}</blockquote></details>")
     parts.append("</div>")
     return "".join(parts)
 
 
-def _escape_md(text: str) -> str:
-    return re.sub(r"([\\`*_<>#\[\]])", r"\\\1", text)
-
-
 def references_markdown(answer: Answer) -> str:
-    lines = [f"\\[{c.n}\\] {_escape_md(c.title)}" + (f" › {_escape_md(c.section)}" if c.section else "")
-             for c in answer.citations]
+    lines = [f"\\[{c.n}\\] {markdown_text(c.title)}"
+             + (f" › {markdown_text(c.section)}" if c.section else "") for c in answer.citations]
     return "\n\n**Sources**  \n" + "  \n".join(lines) if lines else ""
 
 
@@ -93,11 +89,16 @@ def chat_turn(assistant: Assistant, message: str, history: list, turns: list[dic
 def ask_json(assistant: Assistant, question: str, doc_type: str = "", topic: str = "",
              country: str = "", k: int = 0, history: list[str] | None = None,
              region: str = "", sector: str = "") -> dict:
+    """The /ask endpoint: every input is checked (validation.py) and a bad one gets a message."""
     try:
-        answer = assistant.ask(question, k=k or None, history=history,
-                               filters=filters_from(doc_type, topic, country, region, sector))
-    except QuestionError as exc:
-        return {"question": question, "error": str(exc)}
+        check_text("question", question)
+        filters = check_filters({"doc_type": doc_type, "topic": topic, "country": country,
+                                 "region": region, "sector": sector}, known_for(assistant))
+        answer = assistant.ask(
+            question, k=check_k(k, assistant.settings.max_k), filters=filters,
+            history=check_history(history, assistant.settings.max_question_chars))
+    except (QuestionError, RequestError) as exc:
+        return {"question": question if isinstance(question, str) else None, "error": str(exc)}
     return answer.to_json()
 
 
