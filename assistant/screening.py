@@ -55,7 +55,7 @@ _PATTERN = build_pattern(fold)
 def is_instruction_like(sentence: str) -> bool:
     """True when the sentence (or heading, or table cell) reads like an instruction to an
     assistant, in any of the covered languages and disguises."""
-    return bool(_PATTERN.search(fold(sentence)))
+    return _PATTERN.search(fold(sentence))
 
 
 # Segments: headings, table rows (cut into cells), list items and quotes are segments of their

@@ -192,13 +192,39 @@ CJK = [r"(?:忽略|无视|忽视|忘记|忘掉|不要理会|不理会|不要遵�
        r"你现在是", r"从现在开始", r"只回答", r"只回复", r"系统提示", r"以前の指示"]
 
 
-def build_pattern(fold: Callable[[str], str]) -> re.Pattern:
-    """One compiled pattern over folded text for all the rules above."""
+class Rules:
+    """The rules compiled over folded text. Each runs only on text holding one of its trigger
+    words (a set lookup), so the common case, text with none of them, costs one tokenisation
+    instead of hundreds of alternatives tried at every position."""
+
+    _WORDS = re.compile(r"[\w']+")
+
+    def __init__(self, rules: list[tuple[frozenset[str] | str, str]]) -> None:
+        self.by_word = [(words, re.compile(rx)) for words, rx in rules if not isinstance(words, str)]
+        self.by_char = [(chars, re.compile(rx)) for chars, rx in rules if isinstance(chars, str)]
+
+    def search(self, folded: str) -> bool:
+        words = set(self._WORDS.findall(folded))
+        words |= {w.replace("'", "") for w in words if "'" in w}
+        for triggers, pattern in self.by_word:
+            if not triggers.isdisjoint(words) and pattern.search(folded):
+                return True
+        return any((chars == "" or chars in folded or (chars == "cjk" and not folded.isascii()))
+                   and pattern.search(folded) for chars, pattern in self.by_char)
+
+
+def build_pattern(fold: Callable[[str], str]) -> Rules:
+    """The rules above, compiled over folded text."""
 
     def alt(items: list[str]) -> str:
         phrases = sorted({fold(item) for item in items}, key=len, reverse=True)
         return "(?:" + "|".join(re.escape(p).replace(r"\ ", r"\W{1,3}").replace("'", "'?")
                                 for p in phrases) + ")"
+
+    def first(*lists: list[str]) -> frozenset[str]:
+        words = {re.findall(r"[\w']+", fold(item))[0] for items in lists for item in items
+                 if re.findall(r"[\w']+", fold(item))}
+        return frozenset(words | {w.replace("'", "") for w in words})
 
     def gap(words: int) -> str:
         return rf"(?:\W{{1,3}}\w{{1,30}}){{0,{words}}}\W{{1,3}}"
@@ -209,36 +235,42 @@ def build_pattern(fold: Callable[[str], str]) -> re.Pattern:
         rf"|{alt(WEAK_OBJECTS)}{sep}(?:that{sep})?{alt(YOU_GOT)}\b"
         rf"|{alt(EVERYTHING)}{sep}(?:that{sep})?{alt(YOU_GOT)}{gap(2)}{alt(TOLD)}\b"
         rf"|{alt(EVERYTHING)}{sep}{alt(SO_FAR)}\b|the{sep}above\b|what{sep}came{sep}before)")
+    say = ["reply", "respond", "answer", "output", "print"]
     rules = [
-        rf"\b{alt(NEGLECT)}{gap(5)}(?:{alt(STRONG_OBJECTS)}\b|{reference})",
-        rf"\b(?:beachte|beachten{sep}sie|befolge|befolgen{sep}sie|folge|folgen{sep}sie)"
-        rf"{gap(4)}{alt(STRONG_OBJECTS)}{sep}nicht\b",
-        rf"\b{alt(VOID_SUBJECTS)}{gap(2)}{alt(VOID_OBJECTS)}{gap(3)}{alt(VOID)}\b",
-        rf"\b{alt(ALWAYS)}(?:\b|(?<=:))",
-        rf"\byour{sep}new{sep}{alt(NEW_ROLE)}\b",
-        rf"\b{alt(FROM_NOW_ON)}{sep}{alt(YOU_DO)}\b",
-        rf"\b(?:act|behave|simulate|pose){sep}as{sep}(?:an?{sep}|the{sep})?"
-        rf"(?:{alt(AI)}|unrestricted|uncensored|evil|dan)\b",
-        rf"\b{alt(TO_AI)}{sep}(?:(?:to|for){sep})?(?:the{sep}|any{sep}|all{sep}|an?{sep}|every{sep})?"
-        rf"{alt(AI)}\b",
-        rf"\bif{sep}you{sep}(?:are|'re|re){sep}(?:an?{sep}|the{sep})?{alt(AI)}\b",
-        rf"\b{alt(AI)}{sep}{alt(READING)}{sep}(?:this|these|the{sep}following)\b",
-        rf"\b{alt(AI)}{gap(2)}{alt(MODAL)}{sep}(?:{alt(ADVERB)}{sep}){{0,3}}{alt(HIJACK)}\b",
-        rf"\byou{sep}{alt(MODAL)}{sep}(?:{alt(ADVERB)}{sep}){{0,3}}"
-        rf"(?:respond|reply|answer|output|print){sep}(?:{alt(ONLY)}{sep})?(?:with|by{sep}saying)\b",
-        rf"\b{alt(SAY)}{sep}{alt(ONLY)}{sep}{alt(WITH_WHAT)}",
-        rf"\b{alt(SAY)}{sep}(?:with|avec|con|mit|com){sep}(?:{alt(ONLY)}|nothing{sep}but)\b",
-        rf"^\W{{0,4}}(?:reply|respond|answer|output|print){sep}with\b",
-        rf"\binstead{sep}(?:say|tell|answer|reply|respond|output|print)\b",
-        rf"\b{alt(REVEAL)}{sep}(?:me{sep})?(?:your|the|all{sep}of{sep}your|all{sep}your)"
-        rf"{gap(2)}{alt(SECRET)}\b",
-        rf"\b(?:do{sep}not|don't|never){sep}(?:cite|mention|include|show|list|reveal|give)"
-        rf"{sep}(?:any{sep}|the{sep}|your{sep})?{alt(NO_SOURCES)}\b",
-        rf"^\W{{0,4}}{alt(ROLE_TAGS)}\s?:",
-        rf"<\s?/?\s?{alt(TAG_NAMES)}\b[^<>]{{0,40}}>",
-        r"<\|[^|<>]{0,30}\|>",
-        r"\[/?inst\]|<</?sys>>|\[/?(?:system|assistant|user)\]",
-        r"#{1,6}\W{0,3}(?:instruction|instructions|system|response|input|assistant|user)\b",
-        *CJK,
+        (first(NEGLECT), rf"\b{alt(NEGLECT)}{gap(5)}(?:{alt(STRONG_OBJECTS)}\b|{reference})"),
+        (first(["beachte", "befolge", "folge", "beachten", "befolgen", "folgen"]),
+         rf"\b(?:beachte|beachten{sep}sie|befolge|befolgen{sep}sie|folge|folgen{sep}sie)"
+         rf"{gap(4)}{alt(STRONG_OBJECTS)}{sep}nicht\b"),
+        (first(VOID_SUBJECTS),
+         rf"\b{alt(VOID_SUBJECTS)}{gap(2)}{alt(VOID_OBJECTS)}{gap(3)}{alt(VOID)}\b"),
+        (first(ALWAYS), rf"\b{alt(ALWAYS)}(?:\b|(?<=:))"),
+        (first(["your"]), rf"\byour{sep}new{sep}{alt(NEW_ROLE)}\b"),
+        (first(FROM_NOW_ON), rf"\b{alt(FROM_NOW_ON)}{sep}{alt(YOU_DO)}\b"),
+        (first(["act", "behave", "simulate", "pose"]),
+         rf"\b(?:act|behave|simulate|pose){sep}as{sep}(?:an?{sep}|the{sep})?"
+         rf"(?:{alt(AI)}|unrestricted|uncensored|evil|dan)\b"),
+        (first(TO_AI), rf"\b{alt(TO_AI)}{sep}(?:(?:to|for){sep})?"
+                       rf"(?:the{sep}|any{sep}|all{sep}|an?{sep}|every{sep})?{alt(AI)}\b"),
+        (first(["if"]), rf"\bif{sep}you{sep}(?:are|'re|re){sep}(?:an?{sep}|the{sep})?{alt(AI)}\b"),
+        (first(AI), rf"\b{alt(AI)}{sep}{alt(READING)}{sep}(?:this|these|the{sep}following)\b"),
+        (first(AI),
+         rf"\b{alt(AI)}{gap(2)}{alt(MODAL)}{sep}(?:{alt(ADVERB)}{sep}){{0,3}}{alt(HIJACK)}\b"),
+        (first(["you"]), rf"\byou{sep}{alt(MODAL)}{sep}(?:{alt(ADVERB)}{sep}){{0,3}}"
+                         rf"{alt(say)}{sep}(?:{alt(ONLY)}{sep})?(?:with|by{sep}saying)\b"),
+        (first(SAY), rf"\b{alt(SAY)}{sep}{alt(ONLY)}{sep}{alt(WITH_WHAT)}"),
+        (first(SAY),
+         rf"\b{alt(SAY)}{sep}(?:with|avec|con|mit|com){sep}(?:{alt(ONLY)}|nothing{sep}but)\b"),
+        (first(say), rf"^\W{{0,4}}{alt(say)}{sep}with\b"),
+        (first(["instead"]), rf"\binstead{sep}(?:say|tell|answer|reply|respond|output|print)\b"),
+        (first(REVEAL), rf"\b{alt(REVEAL)}{sep}(?:me{sep})?(?:your|the|all{sep}of{sep}your|"
+                        rf"all{sep}your){gap(2)}{alt(SECRET)}\b"),
+        (first(["do", "don't", "never"]),
+         rf"\b(?:do{sep}not|don't|never){sep}(?:cite|mention|include|show|list|reveal|give)"
+         rf"{sep}(?:any{sep}|the{sep}|your{sep})?{alt(NO_SOURCES)}\b"),
+        (first(ROLE_TAGS), rf"^\W{{0,4}}{alt(ROLE_TAGS)}\s?:"),
+        ("<", rf"<\s?/?\s?{alt(TAG_NAMES)}\b[^<>]{{0,40}}>|<\|[^|<>]{{0,30}}\|>|<</?sys>>"),
+        ("[", r"\[/?inst\]|\[/?(?:system|assistant|user)\]"),
+        ("#", r"#{1,6}\W{0,3}(?:instruction|instructions|system|response|input|assistant|user)\b"),
+        ("cjk", "|".join(CJK)),
     ]
-    return re.compile("|".join(f"(?:{rule})" for rule in rules))
+    return Rules(rules)
