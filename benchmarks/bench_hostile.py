@@ -116,6 +116,13 @@ def hostile_ingest(name: str, make) -> dict:
         hostile = make(kb)
         env = {"ASSISTANT_DATA_DIR": str(data), "PATH": "/usr/bin:/bin"}
         out = {"file": hostile.name, "file_kb": round(hostile.stat().st_size / 1e3, 1)}
+        started = time.perf_counter()  # the parse (or refusal) alone, in this process
+        try:
+            load_document(hostile, hostile.stem, hostile.name)
+            out["parse"] = "read"
+        except Exception as exc:
+            out["parse"] = f"refused: {exc}"
+        out["parse_seconds"] = round(time.perf_counter() - started, 3)
         for label, paths in (("alone", [hostile]), ("with_a_good_file", [kb])):
             if label == "with_a_good_file":
                 (kb / "ports.md").write_text(GOOD, encoding="utf-8")
