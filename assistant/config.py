@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     collection: str = "partnership_passages"
 
     k: int = Field(5, ge=1, le=20, description="Passages cited per answer.")
+    max_k: int = 20  # the most passages an /ask request may ask for
     candidates: int = Field(30, ge=5, description="Passages each retriever proposes for fusion.")
     rrf_k: int = 60
     # Cosine similarity of the best passage below which a question is refused; calibrated on
@@ -72,6 +73,13 @@ class Settings(BaseSettings):
     concurrency: int = Field(8, description="Chat requests answered at once; the rest queue.")
 
     max_file_mb: float = 20.0
+    # Limits checked before or while a file is parsed, so one hostile file cannot stall an
+    # ingest or exhaust memory (issue 14); each refusal names the file and the limit.
+    max_unzipped_mb: float = 100.0  # DOCX (zip): total size of its parts once inflated
+    max_zip_ratio: float = 100.0  # DOCX (zip): inflated size over stored size, per part
+    max_pdf_pages: int = 2000
+    max_passages_per_document: int = 5000
+    file_time_budget_s: float = 60.0  # parsing and chunking one file
     # all-MiniLM-L6-v2 reads 256 word pieces; 180 words plus the title header fit inside that.
     chunk_words: int = 180
 

@@ -7,10 +7,14 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from .sources import source_problems
+
+if TYPE_CHECKING:
+    from .limits import Deadline, Limits
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 TEXT_SUFFIXES = {".txt"}
@@ -25,7 +29,6 @@ CURATED_TYPES = {"guidance", "case-study"}  # the knowledge base proper: full sc
 CASE_STUDY_FIELDS = ("countries", "sectors", "period", "sources")
 LIST_FIELDS = ("topics", "countries", "sectors")
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _VOCAB_ROW = re.compile(r"^\|\s*`([a-z0-9-]+)`\s*\|")
 
 
@@ -80,7 +83,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict, str]:
     """Return (front matter, body). A file without front matter gets an empty dict."""
     if not text.startswith("---"):
         return {}, text
-    end = re.search(r"^---\s*$", text[3:], flags=re.MULTILINE)
+    end = re.search(r"^---[ \t]*$", text[3:], flags=re.MULTILINE)
     if not end:
         raise DocumentError("front matter opened with '---' is never closed")
     raw = text[3 : 3 + end.start()]
@@ -128,7 +131,20 @@ def validate_front_matter(meta: dict, vocab: Vocabulary | None) -> list[str]:
     return problems
 
 
-def split_sections(body: str) -> tuple[str | None, list[Section]]:
+def heading(line: str) -> tuple[int, str] | None:
+    """(level, text) of an ATX heading line such as `## Governance ##`, else None.
+
+    Plain string operations, not a regex: the pattern this replaced backtracked for minutes on
+    a heading with a long run of spaces (issue 14). Linear in the line's length.
+    """
+    level = len(line) - len(line.lstrip("#"))
+    if not 1 <= level <= 6 or len(line) == level or not line[level].isspace():
+        return None
+    text = line[level:].strip().rstrip("#").strip()
+    return (level, text) if text else None
+
+
+def split_sections(body: str, deadline: Deadline | None = None) -> tuple[str | None, list[Section]]:
     """Split Markdown at headings; return the H1 title (if any) and sections with heading trails."""
     title = None
     trail: list[tuple[int, str]] = []
@@ -142,19 +158,21 @@ def split_sections(body: str) -> tuple[str | None, list[Section]]:
             sections.append(Section([h for _, h in trail], text))
         lines.clear()
 
-    for line in body.splitlines():
+    for number, line in enumerate(body.splitlines()):
+        if deadline and number % 5000 == 0:
+            deadline.check("splitting it into sections")
         if line.lstrip().startswith("```"):
             in_fence = not in_fence
-        match = None if in_fence else _HEADING.match(line)
-        if not match:
+        found = None if in_fence else heading(line)
+        if not found:
             lines.append(line)
             continue
         flush()
-        level, heading = len(match.group(1)), match.group(2).strip()
+        level, text = found
         if level == 1 and title is None:
-            title = heading
+            title = text
             continue
-        trail = [(lv, h) for lv, h in trail if lv < level] + [(level, heading)]
+        trail = [(lv, h) for lv, h in trail if lv < level] + [(level, text)]
     flush()
     return title, sections
 
@@ -196,33 +214,40 @@ def _decode(data: bytes) -> str:
         raise DocumentError(f"not UTF-8 text (byte {exc.start} cannot be decoded)") from exc
 
 
-def _read(path: Path, suffix: str, data: bytes) -> tuple[dict, str | None, list[Section]]:
+def _read(path: Path, suffix: str, data: bytes, limits: Limits,
+          deadline: Deadline) -> tuple[dict, str | None, list[Section]]:
     """The file's own metadata, title and sections, by format."""
     from . import formats
 
     if suffix == ".pdf":
-        return formats.read_pdf(path)
+        return formats.read_pdf(path, limits, deadline)
     if suffix == ".docx":
-        return formats.read_docx(path)
+        return formats.read_docx(path, limits, deadline)
     if suffix == ".xml":
         return formats.read_tota(path)
     text = _decode(data)
     if suffix in HTML_SUFFIXES:
-        return formats.read_html(path, text)
+        return formats.read_html(path, text, deadline)
     if suffix in MARKDOWN_SUFFIXES:
         meta, body = split_front_matter(text, path)
-        title, sections = split_sections(body)
+        title, sections = split_sections(body, deadline)
         return meta, title, sections
     return {}, None, [Section([], text.strip())]
 
 
 def load_document(path: Path, doc_id: str, source: str, vocab: Vocabulary | None = None,
-                  overrides: dict | None = None) -> SourceDocument:
+                  overrides: dict | None = None, limits: Limits | None = None,
+                  deadline: Deadline | None = None) -> SourceDocument:
     """Read one file of any supported format. Raises DocumentError saying why it cannot be used.
 
     Metadata, weakest first: defaults, flags (`overrides`), the format's own (ToTA <meta>), the
-    sidecar, and a Markdown file's front matter.
+    sidecar, and a Markdown file's front matter. `limits` and `deadline` bound what the file
+    may cost (limits.py).
     """
+    from .limits import Deadline, Limits
+
+    limits = limits or Limits()
+    deadline = deadline or Deadline(limits.time_budget_s)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise DocumentError(f"unsupported file type '{suffix or path.name}'; supported: "
@@ -230,7 +255,7 @@ def load_document(path: Path, doc_id: str, source: str, vocab: Vocabulary | None
     data = path.read_bytes()
     if not data.strip():
         raise DocumentError("file is empty")
-    own_meta, heading_title, sections = _read(path, suffix, data)
+    own_meta, heading_title, sections = _read(path, suffix, data, limits, deadline)
     front_matter = own_meta if suffix in MARKDOWN_SUFFIXES else {}
     format_meta = {} if suffix in MARKDOWN_SUFFIXES else own_meta
     explicit = {**format_meta, **_read_sidecar(path), **front_matter}

@@ -10,6 +10,7 @@ import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .escaping import markdown_plain
 from .service import Assistant
 
 
@@ -139,8 +140,8 @@ def quoted_lines(answer) -> list[tuple[str, int]]:
     out = []
     for line in answer.answer.splitlines():
         match = _CITED_LINE.match(line.strip())
-        if match and match.group(1):
-            out.append((match.group(1).strip(), int(match.group(2))))
+        if match and match.group(1):  # document text is escaped Markdown: compare it as shown
+            out.append((markdown_plain(match.group(1).strip()), int(match.group(2))))
     return out
 
 
@@ -188,7 +189,7 @@ def evaluate_quality(assistant: Assistant, rows: list[dict], detail: bool = Fals
             fragments += is_fragment_line(text)
         sentences += mine
         gold_sentences += in_gold
-        hit = any(_norm(k) in _norm(answer.answer) for k in row["key_phrases"])
+        hit = any(_norm(k) in _norm(markdown_plain(answer.answer)) for k in row["key_phrases"])
         hits += hit
         words.append(answer_words(answer))
         if not hit or in_gold < mine:

@@ -8,15 +8,17 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
+from .escaping import markdown_plain
+from .escaping import markdown_text as md
 from .sources import is_web_url
 
 
 def citations_markdown(citations: list[dict]) -> str:
     lines = []
     for c in citations:
-        where = f" › {c['section']}" if c.get("section") else ""
+        where = f" › {md(c['section'])}" if c.get("section") else ""
         page = f", p. {c['page']}" if c.get("page") else ""
-        lines.append(f"[{c['n']}] {c['title']}{where} ({c['source']}{page})"
+        lines.append(f"[{c['n']}] {md(c['title'])}{where} ({md(c['source'])}{page})"
                      + source_links_markdown(c.get("links") or []))
     return "\n".join(f"- {line}" for line in lines)
 
@@ -48,28 +50,30 @@ def conversation_markdown(turns: list[dict], title: str = "Partnership design br
              "Assistant. Every sentence cites the passage it comes from; sources are listed "
              "after each answer._"]
     for i, turn in enumerate(turns, start=1):
-        parts.append(f"## {i}. {turn['question']}")
+        parts.append(f"## {i}. {md(turn['question'])}")
         if turn.get("standalone_question") and turn["standalone_question"] != turn["question"]:
-            parts.append(f"_Searched as: {turn['standalone_question']}_")
+            parts.append(f"_Searched as: {md(turn['standalone_question'])}_")
         parts.append(turn["answer"])
         if turn.get("citations"):
             parts.append("**Sources**\n\n" + citations_markdown(turn["citations"]))
     return "\n\n".join(parts) + "\n"
 
 
-_INLINE = re.compile(r"(\*\*[^*]+\*\*|_[^_]+_)")
+# Markers the assistant wrote, not escaped ones (`\*`, `\_`) that came from a document.
+_INLINE = re.compile(r"((?<!\\)\*\*[^*]+?(?<!\\)\*\*|(?<![\\\w])_[^_]+?(?<!\\)_(?!\w))")
 
 
 def _add_runs(paragraph, text: str) -> None:
+    """Bold and italic runs; escaped characters (escaping.py) shown as themselves."""
     # Word gets a source link as "title <address>": readable, and the address can be copied.
     text = _MD_LINK.sub(_plain_link, text)
     for part in _INLINE.split(text):
         if part.startswith("**") and part.endswith("**") and len(part) > 4:
-            paragraph.add_run(part[2:-2]).bold = True
+            paragraph.add_run(markdown_plain(part[2:-2])).bold = True
         elif part.startswith("_") and part.endswith("_") and len(part) > 2:
-            paragraph.add_run(part[1:-1]).italic = True
+            paragraph.add_run(markdown_plain(part[1:-1])).italic = True
         elif part:
-            paragraph.add_run(part)
+            paragraph.add_run(markdown_plain(part))
 
 
 def markdown_to_docx(markdown: str, path: Path) -> Path:
@@ -99,7 +103,8 @@ def markdown_to_docx(markdown: str, path: Path) -> Path:
             continue
         heading = re.match(r"^(#{1,4})\s+(.*)", line)
         if heading:
-            document.add_heading(heading.group(2), level=min(len(heading.group(1)) - 1, 3) or 0)
+            document.add_heading(markdown_plain(heading.group(2)),
+                                 level=min(len(heading.group(1)) - 1, 3) or 0)
         elif re.match(r"^\s*[-*]\s+", line):
             _add_runs(document.add_paragraph(style="List Bullet"), re.sub(r"^\s*[-*]\s+", "", line))
         elif re.match(r"^\s*\d+[.)]\s+", line):

@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from .documents import DocumentError, Section
+from .limits import Deadline, Limits, check_pages, check_zip
 
 _SPACES = re.compile(r"[ \t\u00a0]+")
 
@@ -19,14 +20,22 @@ def _clean(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-def read_pdf(path: Path) -> tuple[dict, str | None, list[Section]]:
-    """One section per page, so citations can give the page number."""
+def read_pdf(path: Path, limits: Limits, deadline: Deadline) -> tuple[dict, str | None,
+                                                                      list[Section]]:
+    """One section per page, so citations can give the page number. The page count is checked
+    before any text is extracted; pypdf itself caps how far one stream may inflate."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
     try:
         reader = PdfReader(str(path))
-        pages = [page.extract_text() or "" for page in reader.pages]
+        check_pages(len(reader.pages), limits)
+        pages = []
+        for page in reader.pages:
+            deadline.check(f"extracting text from page {len(pages) + 1}")
+            pages.append(page.extract_text() or "")
+    except DocumentError:
+        raise
     except (PdfReadError, ValueError, KeyError, TypeError) as exc:
         raise DocumentError(f"not a readable PDF ({exc.__class__.__name__}: {exc})") from exc
     except Exception as exc:  # pypdf raises assorted errors on damaged files
@@ -42,11 +51,14 @@ def read_pdf(path: Path) -> tuple[dict, str | None, list[Section]]:
     return {}, title, sections
 
 
-def read_docx(path: Path) -> tuple[dict, str | None, list[Section]]:
-    """Heading styles become the section trail; the Title style (or first heading) the title."""
+def read_docx(path: Path, limits: Limits, deadline: Deadline) -> tuple[dict, str | None,
+                                                                       list[Section]]:
+    """Heading styles become the section trail; the Title style (or first heading) the title.
+    The zip's inflated sizes are checked first: python-docx inflates every part into memory."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    check_zip(path, limits)
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, KeyError, ValueError) as exc:
@@ -64,7 +76,9 @@ def read_docx(path: Path) -> tuple[dict, str | None, list[Section]]:
             sections.append(Section([h for _, h in trail], text))
         lines.clear()
 
-    for paragraph in document.paragraphs:
+    for number, paragraph in enumerate(document.paragraphs):
+        if number % 1000 == 0:
+            deadline.check("reading its paragraphs")
         text = paragraph.text.strip()
         style = (paragraph.style.name if paragraph.style is not None else "") or ""
         if not text:
@@ -91,7 +105,8 @@ _HTML_NOISE = ["script", "style", "noscript", "nav", "header", "footer", "aside"
                "iframe", "svg", "button", "template"]
 
 
-def read_html(path: Path, text: str) -> tuple[dict, str | None, list[Section]]:
+def read_html(path: Path, text: str, deadline: Deadline | None = None) -> tuple[
+        dict, str | None, list[Section]]:
     """Main text only: <main> or <article> when present; navigation, scripts and styles dropped."""
     from bs4 import BeautifulSoup
 
@@ -107,6 +122,8 @@ def read_html(path: Path, text: str) -> tuple[dict, str | None, list[Section]]:
     lines: list[str] = []
     for element in root.find_all(["h1", "h2", "h3", "h4", "p", "li", "td", "th", "pre",
                                   "blockquote", "dd", "dt"]):
+        if deadline:
+            deadline.check("reading its HTML")
         if element.find_parent(["p", "li", "td", "blockquote"]) is not None:
             continue  # nested: its text is part of the parent's
         text = _SPACES.sub(" ", element.get_text(" ", strip=True)).strip()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import re
+import unicodedata
 from collections.abc import Iterator
 
 from langchain_core.language_models import BaseChatModel
@@ -25,13 +27,28 @@ from .verification import CitationVerifier
 log = logging.getLogger(__name__)
 
 
+_FORGED_NUMBER = re.compile(r"\[(\d+)\]")
+
+
+def prompt_safe(text: str) -> str:
+    """Document text as it may appear inside the prompt's <passages> block: instruction-like
+    content replaced by the marker, and no `<` or `>` (nor their full-width look-alikes) left,
+    so no tag in a document can close the block or open a chat-template turn. A `[n]` in the
+    text becomes `(n)`, so a document cannot forge another passage's number."""
+    text = unicodedata.normalize("NFKC", without_instructions(text))
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _FORGED_NUMBER.sub(r"(\1)", text)
+
+
 def format_passages(passages: list[ScoredPassage]) -> str:
-    """Numbered passages with their source, instruction-like sentences taken out."""
+    """Numbered passages with their source; titles and sections are screened like the text."""
     blocks = []
     for n, passage in enumerate(passages, start=1):
         meta = passage.metadata
-        where = f" — {meta['section']}" if meta.get("section") else ""
-        blocks.append(f"[{n}] {meta['title']}{where}\n{without_instructions(passage.text)}")
+        title = " ".join(prompt_safe(meta["title"]).split())
+        section = " ".join(prompt_safe(meta.get("section") or "").split())
+        where = f" — {section}" if section else ""
+        blocks.append(f"[{n}] {title}{where}\n{prompt_safe(passage.text)}")
     return "\n\n".join(blocks)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import time
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -16,6 +17,7 @@ from .chunking import Passage, chunk_document, document_metadata
 from .config import Settings
 from .documents import DocumentError, SourceDocument, Vocabulary, fingerprint, load_document
 from .embeddings import SentenceEmbeddings, embedding_id
+from .limits import Deadline, Limits, check_passages
 from .store import KnowledgeIndex
 
 # Notes about a folder, not knowledge: the README and the fact-check record are never indexed.
@@ -25,6 +27,21 @@ SKIPPED_DIRS = {"eval"}  # knowledge/eval holds questions about the corpus, not 
 
 class IngestLockedError(RuntimeError):
     pass
+
+
+def printable(text: str) -> str:
+    """Text for the report with control and format characters escaped (`\\n`, `\\u202e`), so
+    a file named with a newline or a bidi override cannot forge or hide a report line."""
+    return "".join(
+        (c.encode("unicode_escape").decode("ascii") if c.isascii() else f"\\u{ord(c):04x}")
+        if unicodedata.category(c) in ("Cc", "Cf") else c for c in text)
+
+
+def links_outside(path: Path, root: Path) -> bool:
+    """True when `path` resolves outside the folder it was found in. A link given directly as
+    the path is held to the folder it sits in, like a link found inside a folder."""
+    base = root if root.is_dir() else path.parent
+    return not path.resolve().is_relative_to(base.resolve())
 
 
 @dataclass
@@ -134,11 +151,13 @@ class Ingestor:
         files: list[tuple[Path, Path]] = []
         for root in paths:
             if not root.exists():
-                report.failed.append({"path": str(root), "error": "no such file or folder"})
+                report.failed.append({"path": printable(str(root)),
+                                      "error": "no such file or folder"})
                 continue
             for path in discover(root):
-                if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
-                    report.warnings.append(f"skipped {path}: it links outside {root}")
+                if links_outside(path, root):
+                    report.warnings.append(printable(
+                        f"skipped {path}: it links outside {root if root.is_dir() else path.parent}"))
                     continue
                 files.append((path, root))
 
@@ -151,17 +170,18 @@ class Ingestor:
             source = source_name(path, root, self.settings.knowledge_dir)
             doc_id = source.rsplit(".", 1)[0] if "." in Path(source).name else source
             if doc_id in seen:
-                report.failed.append({"path": str(path), "error": f"same document id as "
-                                      f"{seen[doc_id]}; rename one of them"})
+                report.failed.append({"path": printable(str(path)), "error": printable(
+                    f"same document id as {seen[doc_id]}; rename one of them")})
                 continue
             seen[doc_id] = path
             try:
                 item = self._prepare(path, doc_id, source, known.get(doc_id), report, overrides)
             except DocumentError as exc:
-                report.failed.append({"path": str(path), "error": str(exc)})
+                report.failed.append({"path": printable(str(path)), "error": printable(str(exc))})
                 continue
             except OSError as exc:
-                report.failed.append({"path": str(path), "error": f"cannot read: {exc.strerror}"})
+                report.failed.append({"path": printable(str(path)),
+                                      "error": f"cannot read: {exc.strerror}"})
                 continue
             if item is None:
                 continue
@@ -193,10 +213,14 @@ class Ingestor:
         if known and known.get("content_hash") == fingerprint(path, overrides):
             report.unchanged += 1
             return None
-        doc = load_document(path, doc_id, source, self.vocab, overrides)
+        limits = Limits.from_settings(self.settings)
+        deadline = Deadline(limits.time_budget_s)
+        doc = load_document(path, doc_id, source, self.vocab, overrides, limits, deadline)
         passages = chunk_document(doc, self.settings.chunk_words)
+        deadline.check("cutting it into passages")
         if not passages:
             raise DocumentError("no text to index")
+        check_passages(len(passages), limits)
         return _Pending(doc, passages, path, is_update=known is not None)
 
     def _write(self, batch: list[_Pending]) -> None:

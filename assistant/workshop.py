@@ -8,8 +8,9 @@ from dataclasses import asdict, dataclass, field
 
 from . import library
 from .answer import Citation, split_sentences
+from .escaping import markdown_text as md
 from .regions import country_name
-from .screening import is_instruction_like
+from .screening import INSTRUCTION_MARKER, is_instruction_like, without_instructions
 from .service import Assistant
 
 PARTS = ("discussion", "role_play", "quiz", "handout")
@@ -32,10 +33,14 @@ class WorkshopPack:
         chosen = [part] if part else list(PARTS)
         body = "\n\n".join(f"## {PART_TITLES[p]}\n\n{self.parts[p]}" for p in chosen)
         cited = {int(n) for p in chosen for n in re.findall(r"\[(\d+)\]", self.parts[p])}
-        sources = "\n".join(
-            f"- [{c.n}] {c.title}" + (f" › {c.section}" if c.section else "") + f" ({c.source})"
+        return f"# {md(self.title)}\n\n{body}\n\n## Sources\n\n{self.sources_markdown(cited)}\n"
+
+    def sources_markdown(self, cited: set[int], with_files: bool = True) -> str:
+        """The cited passages as a Markdown list, their titles and sections escaped."""
+        return "\n".join(
+            f"- [{c.n}] {md(c.title)}" + (f" › {md(c.section)}" if c.section else "")
+            + (f" ({md(c.source)})" if with_files else "")
             for c in self.citations if c.n in cited)
-        return f"# {self.title}\n\n{body}\n\n## Sources\n\n{sources}\n"
 
     def to_json(self) -> dict:
         return {"title": self.title, **self.parts,
@@ -66,8 +71,14 @@ class _Case:
     sections: dict[str, str]
 
     def sentences(self, section: str) -> list[str]:
-        return [s for s in split_sentences(self.sections.get(section, ""))
-                if not is_instruction_like(s)]
+        return _screened_sentences(self.sections.get(section, ""))
+
+
+def _screened_sentences(text: str) -> list[str]:
+    """Sentences a pack may quote: instruction-like content taken out first (it may run over
+    several lines, or sit in a heading or table cell), then each sentence checked again."""
+    return [s for s in split_sentences(without_instructions(text))
+            if INSTRUCTION_MARKER not in s and not is_instruction_like(s)]
 
 
 def _load_case(assistant: Assistant, doc_id: str) -> _Case:
@@ -102,7 +113,7 @@ def build_workshop(assistant: Assistant, topic: str | None = None,
         found = assistant.retriever.retrieve(f"How to get {topic_words} right in a partnership",
                                              4, {"doc_type": "guidance", "topic": topic})
         guidance = [(p.metadata, s) for p in found.passages
-                    for s in split_sentences(p.text)[:2] if not is_instruction_like(s)]
+                    for s in _screened_sentences(p.text)[:2]]
     subject = topic_words or " and ".join(c.record["title"] for c in cases)
     parts = {
         "discussion": _discussion(cases, guidance, src),
@@ -122,18 +133,19 @@ def _discussion(cases: list[_Case], guidance: list, src: _Sources) -> str:
     for case in cases:
         title = case.record["title"]
         for sentence in case.sentences("Problems and criticism")[:1]:
-            items.append(f"In {title}: “{sentence}” {_cite(src, case, 'Problems and criticism', sentence)} "
+            items.append(f"In {md(title)}: “{md(sentence)}” "
+                         f"{_cite(src, case, 'Problems and criticism', sentence)} "
                          "Which design choice could have prevented this, and who should have "
                          "owned it?")
         for sentence in case.sentences("Lessons for partnership design")[:1]:
-            items.append(f"From {title}: “{sentence}” "
+            items.append(f"From {md(title)}: “{md(sentence)}” "
                          f"{_cite(src, case, 'Lessons for partnership design', sentence)} How would "
                          "this lesson apply to a partnership your ministry is preparing?")
         for sentence in case.sentences("Governance")[:1]:
-            items.append(f"“{sentence}” {_cite(src, case, 'Governance', sentence)} What would "
+            items.append(f"“{md(sentence)}” {_cite(src, case, 'Governance', sentence)} What would "
                          "each side need to see before trusting this arrangement?")
     for meta, sentence in guidance[:2]:
-        items.append(f"The guidance says: “{sentence}” "
+        items.append(f"The guidance says: “{md(sentence)}” "
                      f"{src.cite(meta, meta.get('section', ''), sentence)} Do you agree? What "
                      "would it take in your context?")
     return "\n".join(f"{i}. {q}" for i, q in enumerate(items, start=1))
@@ -141,24 +153,25 @@ def _discussion(cases: list[_Case], guidance: list, src: _Sources) -> str:
 
 def _role_play(case: _Case, topic_words: str | None, src: _Sources) -> str:
     countries = [c for c in (case.record.get("countries") or "").split(", ") if c][:2]
-    names = [country_name(c) for c in countries] or ["Delegation A", "Delegation B"]
+    names = [md(country_name(c)) for c in countries] or ["Delegation A", "Delegation B"]
     if len(names) == 1:
         names.append("its partner")
-    agenda = topic_words or "the next phase of the partnership"
-    lines = [f"**Setting.** A joint review meeting of {case.record['title']}. On the agenda: "
+    agenda = md(topic_words) if topic_words else "the next phase of the partnership"
+    lines = [f"**Setting.** A joint review meeting of {md(case.record['title'])}. On the agenda: "
              f"{agenda}. Each delegation has 20 minutes to agree a way forward.", ""]
     background = case.sentences("Background")[:2]
     lines.append("**Shared facts (both delegations)**")
-    lines += [f"- {s} {_cite(src, case, 'Background', s)}" for s in background]
+    lines += [f"- {md(s)} {_cite(src, case, 'Background', s)}" for s in background]
     problems = case.sentences("Problems and criticism")
     offers = case.sentences("Capacity building") + case.sentences("Financing")
     for i, name in enumerate(names):
         lines += ["", f"**Delegation of {name}**", "Concerns to raise:"]
-        lines += [f"- {s} {_cite(src, case, 'Problems and criticism', s)}" for s in problems[i::2][:2]]
+        lines += [f"- {md(s)} {_cite(src, case, 'Problems and criticism', s)}"
+                  for s in problems[i::2][:2]]
         lines.append("What you can put on the table:")
         for s in offers[i::2][:2]:
             section = "Capacity building" if s in case.sentences("Capacity building") else "Financing"
-            lines.append(f"- {s} {_cite(src, case, section, s)}")
+            lines.append(f"- {md(s)} {_cite(src, case, section, s)}")
     lines += ["", "**Debrief.** Compare the outcome with what happened in reality (see the "
               "handout) and with the lessons in the cited passages."]
     return "\n".join(lines)
@@ -173,8 +186,8 @@ def _quiz(cases: list[_Case], src: _Sources) -> str:
                 match = _FIGURE.search(sentence)
                 if not match or len(items) >= 6:
                     continue
-                blanked = sentence[: match.start()] + "_____" + sentence[match.end():]
-                items.append(f"**Q.** {blanked}\n   **A.** {match.group(0)} "
+                blanked = md(sentence[: match.start()]) + "_____" + md(sentence[match.end():])
+                items.append(f"**Q.** {blanked}\n   **A.** {md(match.group(0))} "
                              f"{_cite(src, case, section, sentence)}")
                 break
     if not items:
@@ -183,18 +196,18 @@ def _quiz(cases: list[_Case], src: _Sources) -> str:
 
 
 def _handout(cases: list[_Case], guidance: list, src: _Sources, subject: str) -> str:
-    lines = [f"**{subject[:1].upper() + subject[1:]}: what the knowledge base shows**", ""]
+    lines = [f"**{md(subject[:1].upper() + subject[1:])}: what the knowledge base shows**", ""]
     if guidance:
         lines.append("**Key points from the guidance**")
-        lines += [f"- {s} {src.cite(m, m.get('section', ''), s)}" for m, s in guidance[:4]]
+        lines += [f"- {md(s)} {src.cite(m, m.get('section', ''), s)}" for m, s in guidance[:4]]
         lines.append("")
     lines.append("**The cases**")
     for case in cases:
         record = case.record
         where = ", ".join(country_name(c) for c in (record.get("countries") or "").split(", ") if c)
-        lines.append(f"- **{record['title']}** ({where}; {record.get('period', '')})")
+        lines.append(f"- **{md(record['title'])}** ({md(where)}; {md(record.get('period', ''))})")
         for section in ("Results and metrics", "Problems and criticism",
                         "Lessons for partnership design"):
             for s in case.sentences(section)[:1]:
-                lines.append(f"  - {s} {_cite(src, case, section, s)}")
+                lines.append(f"  - {md(s)} {_cite(src, case, section, s)}")
     return "\n".join(lines)

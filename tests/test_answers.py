@@ -7,6 +7,7 @@ import re
 import pytest
 
 from assistant.answer import split_sentences
+from assistant.escaping import markdown_plain
 
 CITED_LINE = re.compile(r"^(- )?.+ \[(\d+)\]$")
 
@@ -30,7 +31,7 @@ def test_every_line_carries_a_citation_to_a_passage_that_contains_its_sentences(
     for line in sentence_lines:
         match = CITED_LINE.match(line)
         assert match, f"uncited line: {line!r}"
-        quoted = re.sub(r"^- (\*\*.+?\*\*: )?", "", line[: line.rindex(" [")])
+        quoted = markdown_plain(re.sub(r"^- (\*\*.+?\*\*: )?", "", line[: line.rindex(" [")]))
         passage = by_number[int(match.group(2))].text
         # Every whole sentence of the line is one of the passage's own sentences.
         for sentence in split_sentences(quoted):

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 
 from langchain_core.runnables import Runnable, RunnableConfig
 
+from ..escaping import markdown_text as md
 from ..prompts import DOC_TYPE_LABELS
 from ..retrieval import Retrieval, ScoredPassage
 from ..shapes import answer_shape
@@ -203,18 +204,18 @@ class ExtractiveAnswerer(Runnable[Retrieval, Answer]):
             treaty_floor = 0.0 if retrieval.agreements_first else floor
             treaties = pick(scored, chosen, budget.agreements, treaty_floor, max(left, 90))
         treaty_lines = ["**What the agreements say**"] + [
-            f"- **{label_for(c.passage.metadata)}**: {c.span.text} {cite(c.passage)}"
+            f"- **{md(label_for(c.passage.metadata))}**: {md(c.span.text)} {cite(c.passage)}"
             for c in treaties] if treaties else []
         lines = treaty_lines + [""] if retrieval.agreements_first else []
-        lines += [f"{lead.span.text} {cite(lead.passage)}"]
+        lines += [f"{md(lead.span.text)} {cite(lead.passage)}"]
         if support:
-            lines += [""] + [f"- {c.span.text} {cite(c.passage)}" for c in support]
+            lines += [""] + [f"- {md(c.span.text)} {cite(c.passage)}" for c in support]
         if cases:
             lines += ["", "**In practice**"] + [
-                f"- **{c.passage.metadata['title']}**: {c.span.text} {cite(c.passage)}"
+                f"- **{md(c.passage.metadata['title'])}**: {md(c.span.text)} {cite(c.passage)}"
                 for c in cases]
         if risks:
-            lines += ["", "**Watch out for**"] + [f"- {c.span.text} {cite(c.passage)}"
+            lines += ["", "**Watch out for**"] + [f"- {md(c.span.text)} {cite(c.passage)}"
                                                  for c in risks]
         if treaty_lines and not retrieval.agreements_first:
             lines += [""] + treaty_lines
@@ -232,7 +233,7 @@ class ExtractiveAnswerer(Runnable[Retrieval, Answer]):
             if c.score >= floor and c.span.words <= 90:
                 best.setdefault(c.doc_id, c)
         picked = sorted(best.values(), key=lambda c: -c.score)[: budget.cases * 3]
-        lines = [f"- **{c.passage.metadata['title']}**: {c.span.text} {cite(c.passage)}"
+        lines = [f"- **{md(c.passage.metadata['title'])}**: {md(c.span.text)} {cite(c.passage)}"
                  for c in picked]
         answer = Answer(retrieval.question, "\n".join(lines), False, cite.citations)
         answer.shape = "examples"
@@ -256,7 +257,7 @@ class ExtractiveAnswerer(Runnable[Retrieval, Answer]):
 
         def cell(c: Candidate) -> str:
             where = f"{label_for(c.passage.metadata)}: " if c.doc_type == "agreement" else ""
-            return _cell(f"{where}{c.span.text} {cite(c.passage)}")
+            return _cell(f"{where}{md(c.span.text)} {cite(c.passage)}")
 
         for i in range(rows):
             cells = [cell(p[i]) if i < len(p) else
@@ -282,11 +283,12 @@ class ExtractiveAnswerer(Runnable[Retrieval, Answer]):
                 offered.append(meta["doc_id"])
                 kind = DOC_TYPE_LABELS.get(meta["doc_type"], meta["doc_type"])
                 if verdict.reason == "not_covered":
-                    lines.append(f"- {kind.capitalize()}: **{meta['title']}** {cite(c.passage)}")
+                    lines.append(f"- {kind.capitalize()}: **{md(meta['title'])}** "
+                                 f"{cite(c.passage)}")
                 else:
                     when = meta.get("last_reviewed", "date not recorded")
-                    lines.append(f"- **{meta['title']}** (last reviewed {when}): "
-                                 f"{c.span.text} {cite(c.passage)}")
+                    lines.append(f"- **{md(meta['title'])}** (last reviewed {md(when)}): "
+                                 f"{md(c.span.text)} {cite(c.passage)}")
         text = refusal_text(verdict, retrieval, self._documents_searched(), lines,
                             retrieval.knowledge_date)
         answer = Answer(retrieval.question, text, refused=True, citations=cite.citations)
@@ -309,4 +311,4 @@ class _Numbering:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "/").replace("\n", " ")
+    return text.replace("\n", " ")  # "|" is already escaped (markdown_text)

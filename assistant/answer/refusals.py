@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..escaping import markdown_text
 from ..prompts import REFUSAL, TOPIC_QUESTIONS
 from ..retrieval import Retrieval
 from .coverage import Verdict
@@ -46,7 +47,8 @@ def no_evidence_text(retrieval: Retrieval, documents_searched: int) -> str:
     if topics:
         lines.append("The nearest topics the knowledge base does cover: "
                      + ", ".join(t.replace("-", " ") for t in topics[:4])
-                     + (f" (closest documents: {'; '.join(titles[:3])})." if titles else "."))
+                     + (f" (closest documents: {'; '.join(markdown_text(t) for t in titles[:3])})."
+                        if titles else "."))
     lines.append("Questions it can answer, for example:")
     lines += [f"- {q}" for q in _suggestions(topics)]
     return "\n".join(lines)
@@ -55,7 +57,7 @@ def no_evidence_text(retrieval: Retrieval, documents_searched: int) -> str:
 def reason_sentence(verdict: Verdict, knowledge_date: str | None = None) -> str:
     """The one plain sentence the page shows above any nearest material."""
     if verdict.reason == "not_covered":
-        missing = " or ".join(verdict.missing) or "this subject"
+        missing = " or ".join(markdown_text(m) for m in verdict.missing) or "this subject"
         return f"The knowledge base has no material on {missing}."
     if verdict.reason == "out_of_date":
         when = f" was last reviewed on {knowledge_date}" if knowledge_date else " has a review date"
@@ -63,7 +65,8 @@ def reason_sentence(verdict: Verdict, knowledge_date: str | None = None) -> str:
                 "only say what its documents recorded up to then.")
     if verdict.reason == "out_of_domain":
         return ("The knowledge base does not cover this question: it is about "
-                f"{verdict.message}, not a partnership between states, economies or public bodies.")
+                f"{markdown_text(verdict.message)}, not a partnership between states, economies "
+                "or public bodies.")
     if verdict.reason == "not_a_question":
         return "I can't do that: " + ASSISTANT_DOES[0].lower() + ASSISTANT_DOES[1:]
     return REFUSAL

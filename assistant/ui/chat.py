@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import html
 import logging
-import re
 
 import gradio as gr
 
 from ..answer import Answer
 from ..briefing import write_briefing_note
+from ..escaping import html_text, markdown_text
 from ..export import conversation_markdown, write_export
 from ..feedback import FeedbackStore
 from ..prompts import DOC_TYPE_LABELS, EXAMPLE_QUESTIONS
 from ..service import Assistant, QuestionError
 from ..sources import is_web_url
+from ..validation import RequestError, check_filters, check_history, check_k, check_text, known_for
 
 log = logging.getLogger(__name__)
 ANY = "Any"
@@ -28,16 +28,16 @@ def sources_html(answer: Answer | None) -> str:
     parts = ["<div class='sources'>"]
     if answer.standalone_question and answer.standalone_question != answer.question:
         parts.append(f"<p class='standalone'>Searched as: <em>"
-                     f"{html.escape(answer.standalone_question)}</em></p>")
+                     f"{html_text(answer.standalone_question)}</em></p>")
     for c in answer.citations:
-        section = f" › {html.escape(c.section)}" if c.section else ""
+        section = f" › {html_text(c.section)}" if c.section else ""
         page = f" · page {c.page}" if c.page else ""
         parts.append(
             f"<details class='source' id='source-{c.n}' {'open' if c.n == 1 else ''}>"
-            f"<summary>[{c.n}] {html.escape(c.title)}{section}</summary>"
-            f"<div class='meta'>{html.escape(DOC_TYPE_LABELS.get(c.doc_type, c.doc_type))} · "
-            f"{html.escape(c.source)}{page} · relevance {c.score:.2f}</div>"
-            f"<blockquote>{html.escape(c.text)}</blockquote>"
+            f"<summary>[{c.n}] {html_text(c.title)}{section}</summary>"
+            f"<div class='meta'>{html_text(DOC_TYPE_LABELS.get(c.doc_type, c.doc_type))} · "
+            f"{html_text(c.source)}{page} · relevance {c.score:.2f}</div>"
+            f"<blockquote>{html_text(c.text)}</blockquote>"
             f"{source_links_html(c.links)}</details>")
     parts.append("</div>")
     return "".join(parts)
@@ -46,8 +46,8 @@ def sources_html(answer: Answer | None) -> str:
 def source_links_html(links: list[dict]) -> str:
     """The cited document's public sources as links that open in a new tab. Titles and
     addresses come from documents, so both are escaped and only http(s) links are kept."""
-    items = [f"<li><a href=\"{html.escape(link['url'], quote=True)}\" target=\"_blank\" "
-             f"rel=\"noopener noreferrer\">{html.escape(link['title'])}</a>"
+    items = [f"<li><a href=\"{html_text(link['url'])}\" target=\"_blank\" "
+             f"rel=\"noopener noreferrer\">{html_text(link['title'])}</a>"
              + _date_note(link) + "</li>"
              for link in links or [] if link.get("title") and is_web_url(link.get("url"))]
     return f"<div class='links'>Public sources:<ul>{''.join(items)}</ul></div>" if items else ""
@@ -56,16 +56,12 @@ def source_links_html(links: list[dict]) -> str:
 def _date_note(link: dict) -> str:
     # Most titles already carry their date; repeat it only when the title does not.
     date = str(link.get("date") or "")
-    return f" ({html.escape(date)})" if date and date[:4] not in link["title"] else ""
-
-
-def _escape_md(text: str) -> str:
-    return re.sub(r"([\\`*_<>#\[\]])", r"\\\1", text)
+    return f" ({html_text(date)})" if date and date[:4] not in link["title"] else ""
 
 
 def references_markdown(answer: Answer) -> str:
-    lines = [f"\\[{c.n}\\] {_escape_md(c.title)}" + (f" › {_escape_md(c.section)}" if c.section else "")
-             for c in answer.citations]
+    lines = [f"\\[{c.n}\\] {markdown_text(c.title)}"
+             + (f" › {markdown_text(c.section)}" if c.section else "") for c in answer.citations]
     return "\n\n**Sources**  \n" + "  \n".join(lines) if lines else ""
 
 
@@ -112,11 +108,17 @@ def chat_turn(assistant: Assistant, message: str, history: list, turns: list[dic
 def ask_json(assistant: Assistant, question: str, doc_type: str = "", topic: str = "",
              country: str = "", k: int = 0, history: list[str] | None = None,
              region: str = "", sector: str = "", detail: bool = False) -> dict:
+    """The /ask endpoint: every input is checked (validation.py) and a bad one gets a message."""
     try:
-        answer = assistant.ask(question, k=k or None, history=history, detail=bool(detail),
-                               filters=filters_from(doc_type, topic, country, region, sector))
-    except QuestionError as exc:
-        return {"question": question, "error": str(exc)}
+        check_text("question", question)
+        filters = check_filters({"doc_type": doc_type, "topic": topic, "country": country,
+                                 "region": region, "sector": sector}, known_for(assistant))
+        answer = assistant.ask(
+            question, k=check_k(k, assistant.settings.max_k), filters=filters,
+            history=check_history(history, assistant.settings.max_question_chars),
+            detail=bool(detail))
+    except (QuestionError, RequestError) as exc:
+        return {"question": question if isinstance(question, str) else None, "error": str(exc)}
     return answer.to_json()
 
 

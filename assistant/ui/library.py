@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import html
-
 import gradio as gr
 import pandas as pd
 
 from .. import library
+from ..escaping import markdown_text
 from ..prompts import DOC_TYPE_LABELS
 from ..regions import country_name
 from ..service import Assistant
+from .workshop import page_events
 
 ANY = "Any"
 COLUMNS = ["Title", "Type", "Countries", "Topics", "Period"]
@@ -30,16 +30,14 @@ def document_markdown(assistant: Assistant, doc_id: str | None) -> str:
     if not record:
         return "That document is no longer in the library."
 
-    def safe(text: str) -> str:
-        return html.escape(text, quote=False)
-
+    safe = markdown_text
     head = [f"# {safe(record.get('title', doc_id))}"]
     facts = [DOC_TYPE_LABELS.get(record.get("doc_type"), record.get("doc_type", ""))]
     if record.get("countries"):
         facts.append(", ".join(country_name(c) for c in record["countries"].split(", ")))
     if record.get("period") or record.get("date_signed"):
         facts.append(record.get("period") or f"signed {record['date_signed']}")
-    head.append("_" + safe(" · ".join(f for f in facts if f)) + f"_ · `{safe(record.get('source', ''))}`")
+    head.append("_" + safe(" · ".join(f for f in facts if f)) + f"_ · {safe(record.get('source', ''))}")
     if record.get("summary"):
         head.append(f"> {safe(record['summary'])}")
     body, last = [], None
@@ -83,9 +81,9 @@ def build_library_tab(assistant: Assistant, choices: dict) -> None:
     with gr.Accordion("Coverage: case studies by region, sector and topic", open=True):
         frames = coverage_frames(items)
         with gr.Row():
-            for name in ("region", "sector", "topic"):
-                gr.BarPlot(frames[name], x=name.title(), y="Case studies", title=f"By {name}",
-                           sort="-y", height=320, elem_id=f"coverage-{name}")
+            plots = [gr.BarPlot(frames[name], x=name.title(), y="Case studies", title=f"By {name}",
+                                sort="-y", height=320, elem_id=f"coverage-{name}")
+                     for name in ("region", "sector", "topic")]
 
     shown = gr.State([e.doc_id for e in items])
 
@@ -106,5 +104,14 @@ def build_library_tab(assistant: Assistant, choices: dict) -> None:
         event(refresh, [query, doc_type, topic, region], [grid, count, shown, picker],
               api_visibility="private")
     grid.select(pick, shown, picker, api_visibility="private")
+
+    def reload(text, doc_type, topic, region):
+        """Everything the tab shows, re-read from the index (documents ingested meanwhile)."""
+        frames = coverage_frames(library.entries(assistant.index))
+        return (*refresh(text, doc_type, topic, region),
+                *[frames[name] for name in ("region", "sector", "topic")])
+
+    gr.on(page_events(), reload, [query, doc_type, topic, region],
+          [grid, count, shown, picker, *plots], api_visibility="private")
     picker.change(lambda doc_id: document_markdown(assistant, doc_id), picker, reader,
                   api_visibility="private")
