@@ -115,3 +115,16 @@ def treaty_details(metadata: dict) -> str:
     if metadata.get("status"):
         parts.append(f"status: {metadata['status']}")
     return " · ".join(parts)
+
+
+def treaty_panel_html(citation) -> str:
+    """The sources panel's treaty line for a cited passage, or "" for other documents. Reads
+    the passage metadata a citation carries (`metadata`), escaped like the rest of the panel."""
+    import html
+
+    metadata = getattr(citation, "metadata", None) or {}
+    if not metadata.get("treaty_name"):
+        return ""
+    return (f"<div class='treaty'>{html.escape(treaty_citation(metadata))}"
+            + (f" · {html.escape(treaty_details(metadata))}" if treaty_details(metadata) else "")
+            + "</div>")

@@ -8,6 +8,7 @@ import re
 
 import gradio as gr
 
+from ..agreements import treaty_panel_html
 from ..answer import Answer
 from ..export import conversation_markdown, write_export
 from ..feedback import FeedbackStore
@@ -34,7 +35,7 @@ def sources_html(answer: Answer | None) -> str:
             f"<details class='source' id='source-{c.n}' {'open' if c.n == 1 else ''}>"
             f"<summary>[{c.n}] {html.escape(c.title)}{section}</summary>"
             f"<div class='meta'>{html.escape(DOC_TYPE_LABELS.get(c.doc_type, c.doc_type))} · "
-            f"{html.escape(c.source)}{page} · relevance {c.score:.2f}</div>"
+            f"{html.escape(c.source)}{page} · relevance {c.score:.2f}</div>{treaty_panel_html(c)}"
             f"<blockquote>{html.escape(c.text)}</blockquote></details>")
     parts.append("</div>")
     return "".join(parts)
