@@ -66,11 +66,14 @@ def run_ingest(data_dir: Path, quantize: bool, args: list[str]) -> dict:
             "peak_rss_mb": round(rss / 1024) if rss > before else None}
 
 
-def build(data_dir: Path, quantize: bool, agreements: list[Path], fresh: bool) -> dict:
+def build(data_dir: Path, quantize: bool, agreements: list[Path], fresh: bool,
+          reuse: bool = False) -> dict:
     """Ingest knowledge/ (and the agreements) into data_dir once; later runs reuse it."""
     record = data_dir / "bench-ingest.json"
     if record.exists() and not fresh:
         return json.loads(record.read_text())
+    if reuse and (data_dir / "chroma").is_dir():
+        return {"note": "index built earlier and reused; ingest not timed in this run"}
     shutil.rmtree(data_dir, ignore_errors=True)
     data_dir.mkdir(parents=True)
     report = {"knowledge": run_ingest(data_dir, quantize, [str(KNOWLEDGE)])}
@@ -91,8 +94,10 @@ def main() -> None:
     parser.add_argument("--limit", type=int, help="only the first N agreements")
     parser.add_argument("--fresh", action="store_true", help="re-ingest even if already built")
     parser.add_argument("--ingest-only", action="store_true")
-    parser.add_argument("--synthetic", type=int, default=100_000,
-                        help="also time retrieval on an index grown to N passages (0: skip)")
+    parser.add_argument("--synthetic", default="41000,100000",
+                        help="also time retrieval on indexes grown to these sizes ('' to skip)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure an index already in --dir even without an ingest record")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     quantize = not args.fp32
@@ -104,7 +109,7 @@ def main() -> None:
             f"knowledge + {len(agreements)} agreements": (args.dir / f"full-{tag}", agreements)}
     results = {}
     for label, (data_dir, files) in runs.items():
-        ingest = build(data_dir, quantize, files, args.fresh)
+        ingest = build(data_dir, quantize, files, args.fresh, args.reuse)
         results[label] = {"ingest": ingest}
         if args.ingest_only:
             continue
@@ -113,11 +118,10 @@ def main() -> None:
         env = env_for(data_dir, quantize)
         results[label].update(measure_app(ROOT, env))
         results[label].update(measure_index(data_dir, quantize))
-        if files and args.synthetic:
+        for size in [int(n) for n in args.synthetic.split(",") if n] if files else []:
             from benchmarks.tota_measure import measure_synthetic
 
-            results[f"synthetic {args.synthetic:,} passages"] = measure_synthetic(
-                data_dir, quantize, args.synthetic)
+            results[f"grown to {size:,} passages"] = measure_synthetic(data_dir, quantize, size)
     if args.json:
         print(json.dumps(results, indent=1))
     else:

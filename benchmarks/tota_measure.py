@@ -18,6 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench import free_port, peak_rss_mb, percentile  # noqa: E402
 
+QUESTIONS = 20  # per filter: 8 filters x 20 questions, each answered and retrieved
 FILTERS = {
     "none": {},
     "type=guidance": {"doc_type": "guidance"},
@@ -102,7 +103,7 @@ def _measure_here(data_dir: Path) -> dict:
     built = time.perf_counter()
     assistant.ask("How should a joint committee be set up?")
     first = time.perf_counter()
-    questions = eval_questions()[:40]
+    questions = eval_questions()[:QUESTIONS]
     latency = {}
     for name, filters in FILTERS.items():
         retrieve, search, total = [], [], []
@@ -171,7 +172,7 @@ def _measure_synthetic(data_dir: Path, target: int) -> dict:
     built = time.perf_counter() - started
     assistant.retriever._lexical = big
     assistant.retriever.recheck_seconds = float("inf")
-    questions = eval_questions()[:40]
+    questions = eval_questions()[:QUESTIONS]
     latency = {}
     for name, filters in FILTERS.items():
         retrieve, search = [], []
