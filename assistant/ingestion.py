@@ -188,6 +188,8 @@ class Ingestor:
         """Embed and store in batches across files, with a bar in passages (rate and ETA):
         reading is quick, embedding is the whole cost of a bulk ingest."""
         total = sum(len(item.passages) for item in pending)
+        if total:
+            self.embeddings  # noqa: B018 - load the model first, so the bar's rate is embedding only
         bar = tqdm(total=total, desc="embedding", unit="passage", smoothing=0.1,
                    disable=None if progress is None else not progress)
         batch: list[_Pending] = []
