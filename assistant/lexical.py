@@ -82,6 +82,7 @@ class LexicalIndex:
                     for t, i in vocab.items() if t and i < len(frequency) and frequency[i]}
         self.default_idf = float(np.log(1 + (n + 0.5) / 0.5))
         self._row_keys = {k for own in metadatas.own for k in own}
+        self._masks: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
 
     @classmethod
     def build(cls, ids: list[str], texts: list[str], metadatas: list[dict],
@@ -132,40 +133,55 @@ class LexicalIndex:
                    vectors, bm25, rows["generation"])
 
     # -- search ----------------------------------------------------------------------------
-    def mask(self, filters: dict) -> np.ndarray | None:
-        """Which passages a filter keeps: decided once per document, then broadcast."""
+    def mask(self, filters: dict) -> tuple[np.ndarray, np.ndarray] | None:
+        """Which passages a filter keeps (as a mask and as row numbers): decided once per
+        document, then broadcast to its passages."""
         filters = {k: v for k, v in (filters or {}).items() if v}
         if not filters:
             return None
+        cache_key = tuple(sorted(filters.items()))
+        if cache_key in self._masks:  # filters come from a few dropdowns: they repeat
+            return self._masks[cache_key]
         keys = {filter_key(name, value)[0] for name, value in filters.items()}
         if not keys & self._row_keys:
             keep = np.array([matches(d, filters) for d in self.metadatas.docs], dtype=bool)
-            return keep[self.metadatas.row_doc] if len(keep) else np.zeros(0, dtype=bool)
-        # A per-passage field (rare): decide passage by passage.
-        return np.array([matches(m, filters) for m in self.metadatas], dtype=bool)
+            mask = keep[self.metadatas.row_doc] if len(keep) else np.zeros(0, dtype=bool)
+        else:  # a per-passage field (rare): decide passage by passage
+            mask = np.array([matches(m, filters) for m in self.metadatas], dtype=bool)
+        if len(self._masks) >= 256:
+            self._masks.clear()
+        rows = np.flatnonzero(mask)
+        self._masks[cache_key] = (mask, rows)
+        return mask, rows
 
     def search(self, query_terms: list[str], n: int, filters: dict,
-               mask: np.ndarray | None = None) -> list[int]:
+               mask: tuple | None = None) -> list[int]:
         """BM25: up to n passage rows with a positive score, best first."""
         known = [t for t in query_terms if t in self.idf]
         if not known or self.bm25 is None:
             return []
-        scores = self.bm25.get_scores(known)
+        scores = np.array(self.bm25.get_scores(known))  # our own copy: masked in place
         mask = self.mask(filters) if mask is None else mask
         if mask is not None:
-            scores = np.where(mask, scores, 0.0)
+            scores[~mask[0]] = 0.0
         top = _top(scores, n)
         return [int(i) for i in top if scores[i] > 0]
 
     def nearest(self, vector, n: int, filters: dict,
-                mask: np.ndarray | None = None) -> list[tuple[int, float]]:
+                mask: tuple | None = None) -> list[tuple[int, float]]:
         """Dense: up to n (row, cosine similarity) pairs, best first (vectors are unit length)."""
         if not self.ids:
             return []
-        scores = self.vectors @ np.asarray(vector, dtype=np.float32)
+        query = np.asarray(vector, dtype=np.float32)
         mask = self.mask(filters) if mask is None else mask
+        if mask is not None and len(mask[1]) < len(self.ids) // 4:
+            # A narrow filter: score only its passages (a country's few agreements).
+            rows = mask[1]
+            scores = self.vectors[rows] @ query
+            return [(int(rows[i]), float(scores[i])) for i in _top(scores, n)]
+        scores = self.vectors @ query
         if mask is not None:
-            scores = np.where(mask, scores, -np.inf)
+            scores[~mask[0]] = -np.inf
         return [(int(i), float(scores[i])) for i in _top(scores, n) if np.isfinite(scores[i])]
 
     def similarity(self, row: int, vector) -> float:
