@@ -9,7 +9,7 @@ import gradio as gr
 import pandas as pd
 
 from ..feedback import FeedbackStore
-from ..service import Assistant, ingest_paths
+from ..service import Assistant
 
 
 def upload(assistant: Assistant, files: list | None) -> str:
@@ -24,8 +24,8 @@ def upload(assistant: Assistant, files: list | None) -> str:
         target = folder / source.name
         shutil.copyfile(source, target)
         saved.append(target)
-    report = ingest_paths(assistant.settings, saved, index=assistant.index,
-                          embeddings=lambda: assistant.embeddings, wait=True)
+    # Through the assistant: this app then answers from the new search index at once.
+    report = assistant.ingest(saved, wait=True)
     lines = [f"Added {report.added}, updated {report.updated}, unchanged {report.unchanged}; "
              f"{report.chunks} passages indexed."]
     lines += [f"- Could not ingest **{Path(f['path']).name}**: {f['error']}" for f in report.failed]
