@@ -106,7 +106,7 @@ def chunk_document(doc: SourceDocument, max_words: int = 220) -> list[Passage]:
             if len(piece.split()) < 3 and not label:
                 continue
             n = len(passages)
-            metadata = {**base, "section": label, "chunk": n}
+            metadata = {**base, **section.meta, "section": label, "chunk": n}
             if section.page is not None:
                 metadata["page"] = section.page
             passages.append(Passage(f"{doc.doc_id}::{doc.content_hash[:12]}::{n}", piece, metadata))

@@ -41,6 +41,7 @@ class Section:
     path: list[str]  # heading trail below the title, e.g. ["Governance", "Joint committee"]
     text: str
     page: int | None = None
+    meta: dict = field(default_factory=dict)  # per-section metadata (a treaty article's)
 
 
 @dataclass

@@ -9,6 +9,7 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from .agreements import article_number, article_title, instrument_kind, short_name
 from .documents import DocumentError, Section
 from .limits import Deadline, Limits, check_pages, check_zip
 
@@ -172,13 +173,20 @@ def read_tota(path: Path) -> tuple[dict, str | None, list[Section]]:
         return " ".join(filter(None, [number.title() if number.isupper() else number,
                                       (element.get("name") or "").strip()]))
 
+    # What a lawyer's citation needs travels with every article passage (agreements.py).
+    opening = " ".join(body.itertext())[:600]
+    treaty = {"treaty_name": short_name(field("name"), instrument_kind(opening, field("type"))),
+              "year_signed": field("date_signed")[:4]}
     sections = []
     for chapter in body.findall("chapter"):
         for article in chapter.findall("article"):
             # Paragraphs in ToTA text are separated by double spaces.
             text = _clean(" ".join(article.itertext()).replace("  ", "\n"))
             if text:
-                sections.append(Section([t for t in (label(chapter), label(article)) if t], text))
+                cited = {**treaty, "article_number": article_number(article.get("number") or ""),
+                         "article_title": article_title(article.get("name") or "")}
+                sections.append(Section([t for t in (label(chapter), label(article)) if t], text,
+                                        meta={k: v for k, v in cited.items() if v}))
     if not sections:
         raise DocumentError("treaty has no article text")
     return meta, field("name") or None, sections

@@ -17,6 +17,7 @@ from .chunking import Passage, chunk_document, document_metadata
 from .config import Settings
 from .documents import DocumentError, SourceDocument, Vocabulary, fingerprint, load_document
 from .embeddings import SentenceEmbeddings, embedding_id
+from .lexical import publish_search_index, search_root
 from .limits import Deadline, Limits, check_passages
 from .store import KnowledgeIndex
 
@@ -126,13 +127,14 @@ class Ingestor:
 
     def __init__(self, settings: Settings, index: KnowledgeIndex,
                  embeddings: Callable[[], SentenceEmbeddings], vocab: Vocabulary | None,
-                 batch_passages: int = 256) -> None:
+                 batch_passages: int = 256, publish: bool = True) -> None:
         self.settings = settings
         self.index = index
         self._embeddings_factory = embeddings
         self._embeddings: SentenceEmbeddings | None = None
         self.vocab = vocab
         self.batch_passages = batch_passages
+        self.publish = publish  # save the search index and announce it (off inside a rebuild)
 
     @property
     def embeddings(self) -> SentenceEmbeddings:
@@ -191,18 +193,38 @@ class Ingestor:
             report.added += not item.is_update
             if not dry_run:
                 pending.append(item)
-                if sum(len(p.passages) for p in pending) >= self.batch_passages:
-                    self._write(pending)
-                    pending = []
-        if pending:
-            self._write(pending)
+        bar.close()
+        self._write_all(pending, progress)
 
         if prune:
             report.removed = self._prune(paths, known, set(seen), dry_run)
         if not dry_run and (report.added or report.updated or report.removed):
-            self.index.bump_generation(embedding=wanted)
+            if self.publish:
+                publish_search_index(self.index, search_root(self.settings), wanted)
+            else:
+                self.index.bump_generation(embedding=wanted)
         report.seconds = time.perf_counter() - started
         return report
+
+    def _write_all(self, pending: list[_Pending], progress: bool | None) -> None:
+        """Embed and store in batches across files, with a bar in passages (rate and ETA):
+        reading is quick, embedding is the whole cost of a bulk ingest."""
+        total = sum(len(item.passages) for item in pending)
+        if total:
+            self.embeddings  # noqa: B018 - load the model first, so the bar's rate is embedding only
+        bar = tqdm(total=total, desc="embedding", unit="passage", smoothing=0.1,
+                   disable=None if progress is None else not progress)
+        batch: list[_Pending] = []
+        for item in pending:
+            batch.append(item)
+            if sum(len(p.passages) for p in batch) >= self.batch_passages:
+                self._write(batch)
+                bar.update(sum(len(p.passages) for p in batch))
+                batch = []
+        if batch:
+            self._write(batch)
+            bar.update(sum(len(p.passages) for p in batch))
+        bar.close()
 
     def _prepare(self, path: Path, doc_id: str, source: str, known: dict | None,
                  report: IngestReport, overrides: dict | None) -> _Pending | None:

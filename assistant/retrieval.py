@@ -1,18 +1,24 @@
-"""Finding the passages that answer a question: dense + BM25, fused by reciprocal rank."""
+"""Finding the passages that answer a question: dense + BM25, fused by reciprocal rank.
+
+Both searches run on the saved search index (lexical.py), swapped in whole when an ingest
+publishes a new one; answers in flight keep the index they started with."""
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
-import bm25s
-import numpy as np
 import Stemmer
 from langchain_core.embeddings import Embeddings
 
+from .lexical import FILTER_PREFIXES, LexicalIndex, build_from_store, matches  # noqa: F401
 from .store import KnowledgeIndex
+
+log = logging.getLogger(__name__)
 
 _STEMMER = Stemmer.Stemmer("english")
 _WORD = re.compile(r"[a-zA-Z][a-zA-Z0-9\-']+|\d{4}")
@@ -25,9 +31,6 @@ their them then there these they this those through to too under until up very w
 when where which while who whom why will with would you your yours tell explain describe give show
 please know example examples kind sort way ways thing things much many one two us did does
 """.split())
-
-FILTER_PREFIXES = {"topic": "topic", "country": "country", "sector": "sector", "region": "region"}
-
 
 def tokenize(text: str) -> list[str]:
     """Lower-cased, stop-worded, stemmed terms: shared by BM25 and sentence scoring."""
@@ -54,8 +57,6 @@ class Retrieval:
     timings_ms: dict = field(default_factory=dict)
     # For comparisons: one (subject, retrieval) per compared subject.
     groups: list[tuple[str, Retrieval]] = field(default_factory=list)
-    # Countries the question names that nothing found mentions (why it was refused).
-    uncovered: list[str] = field(default_factory=list)
     query_vector: list[float] | None = None
     # Every fused candidate, best first (passages holds the top k of them).
     candidates: list[ScoredPassage] = field(default_factory=list)
@@ -69,141 +70,126 @@ class Retrieval:
     knowledge_date: str | None = None
 
 
-def chroma_where(filters: dict) -> dict | None:
-    """Turn {"doc_type": "case-study", "topic": "governance", ...} into a Chroma where clause."""
-    clauses = []
-    for name, value in (filters or {}).items():
-        if not value:
-            continue
-        if name in FILTER_PREFIXES:
-            clauses.append({f"{FILTER_PREFIXES[name]}:{value}": True})
-        elif isinstance(value, (list, tuple)):  # one of several values (doc_type)
-            clauses.append({name: {"$in": list(value)}})
-        else:
-            clauses.append({name: value})
-    if not clauses:
-        return None
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-
-def matches(metadata: dict, filters: dict) -> bool:
-    for name, value in (filters or {}).items():
-        if not value:
-            continue
-        key = f"{FILTER_PREFIXES[name]}:{value}" if name in FILTER_PREFIXES else name
-        if isinstance(value, (list, tuple)) and name not in FILTER_PREFIXES:
-            if metadata.get(key) not in value:
-                return False
-            continue
-        wanted = True if name in FILTER_PREFIXES else value
-        if metadata.get(key) != wanted:
-            return False
-    return True
-
-
-class LexicalIndex:
-    """BM25 over every passage, rebuilt when the index's generation changes."""
-
-    def __init__(self, ids: list[str], texts: list[str], metadatas: list[dict]) -> None:
-        self.ids, self.texts, self.metadatas = ids, texts, metadatas
-        corpus = [tokenize(f"{m.get('title', '')} {m.get('section', '')} {t}")
-                  for t, m in zip(texts, metadatas, strict=True)]
-        self.bm25 = bm25s.BM25()
-        if corpus:
-            self.bm25.index(corpus, show_progress=False)
-        document_frequency: dict[str, int] = {}
-        for terms in corpus:
-            for term in set(terms):
-                document_frequency[term] = document_frequency.get(term, 0) + 1
-        n = max(len(corpus), 1)
-        self.idf = {t: float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
-                    for t, df in document_frequency.items()}
-        self.default_idf = float(np.log(1 + (n + 0.5) / 0.5))
-
-    def search(self, query_terms: list[str], n: int, filters: dict) -> list[int]:
-        known = [t for t in query_terms if t in self.idf]
-        if not known or not self.ids:
-            return []
-        scores = self.bm25.get_scores(known)
-        if filters:
-            mask = np.array([matches(m, filters) for m in self.metadatas])
-            scores = np.where(mask, scores, 0.0)
-        top = np.argsort(-scores)[:n]
-        return [int(i) for i in top if scores[i] > 0]
-
-
 class HybridRetriever:
-    """Dense search in Chroma and BM25, fused; says whether anything is relevant enough."""
+    """Dense search and BM25 over the search index, fused; says whether anything is relevant
+    enough."""
 
     def __init__(self, index: KnowledgeIndex, embeddings: Embeddings, *, candidates: int = 30,
-                 rrf_k: int = 60, threshold: float = 0.35, recheck_seconds: float = 1.0) -> None:
+                 rrf_k: int = 60, threshold: float = 0.35, recheck_seconds: float = 1.0,
+                 search_dir: Path | None = None) -> None:
         self.index = index
         self.embeddings = embeddings
         self.candidates = candidates
         self.rrf_k = rrf_k
         self.threshold = threshold
         self.recheck_seconds = recheck_seconds
+        self.search_dir = search_dir  # where ingests save search indexes; None: memory only
         self._lexical: LexicalIndex | None = None
-        self._generation: str | None = None
         self._checked = 0.0
         self._lock = threading.Lock()
+        self._loading: threading.Thread | None = None
 
     def lexical(self) -> LexicalIndex:
-        """The BM25 index, rebuilt when an ingest has changed the store since the last look."""
-        now = time.monotonic()
-        if self._lexical is not None and now - self._checked < self.recheck_seconds:
-            return self._lexical
+        """The current search index. The first call loads it (or builds it, once, when no ingest
+        saved one); later, a newer one announced by an ingest is loaded in the background while
+        this one keeps answering, so no question waits for the swap."""
+        current, now = self._lexical, time.monotonic()
+        if current is not None and now - self._checked < self.recheck_seconds:
+            return current
+        self._checked = now
+        generation = self._generation()
+        if current is not None:
+            if generation != current.generation:
+                self._load_in_background(generation)
+            return current
         with self._lock:
-            try:
-                generation = self.index.generation()
-            except Exception:  # the collections were swapped by a rebuild: attach to the new
-                self.index.reopen()
-                generation = self.index.generation()
-            self._checked = now
-            if self._lexical is None or generation != self._generation:
-                got = self.index.all_passages()
-                self._lexical = LexicalIndex(got["ids"], got["documents"], got["metadatas"])
-                self._generation = generation
+            if self._lexical is None:
+                self._lexical = self._obtain(generation)
         return self._lexical
+
+    def refresh(self) -> LexicalIndex:
+        """Swap in the index's newest search index now (after this process's own ingest)."""
+        self._checked = time.monotonic()
+        generation = self._generation()
+        if self._lexical is None or self._lexical.generation != generation:
+            fresh = self._obtain(generation)
+            with self._lock:
+                self._lexical = fresh
+        return self._lexical
+
+    def _generation(self) -> str:
+        try:
+            return self.index.generation()
+        except Exception:  # the collections were swapped by a rebuild: attach to the new
+            self.index.reopen()
+            return self.index.generation()
+
+    def _obtain(self, generation: str) -> LexicalIndex:
+        """The saved search index of this generation, else one built from Chroma (and saved,
+        so that other processes sharing the data dir need not build it too)."""
+        folder = self.search_dir / generation if self.search_dir else None
+        if folder is not None and folder.is_dir():
+            try:
+                return LexicalIndex.load(folder)
+            except Exception as exc:  # damaged or older format: rebuild below
+                log.warning("could not load the search index in %s (%s); rebuilding", folder, exc)
+        lexical = build_from_store(self.index, generation)
+        if folder is not None and generation != "0":
+            try:
+                lexical.save(folder)
+            except OSError as exc:
+                log.warning("could not save the search index to %s: %s", folder, exc)
+        return lexical
+
+    def _load_in_background(self, generation: str) -> None:
+        if self._loading is not None and self._loading.is_alive():
+            return
+
+        def load() -> None:
+            try:
+                fresh = self._obtain(generation)
+            except Exception:
+                log.exception("loading the new search index failed; keeping the current one")
+                return
+            with self._lock:
+                self._lexical = fresh
+
+        self._loading = threading.Thread(target=load, name="search-index-load", daemon=True)
+        self._loading.start()
 
     def retrieve(self, question: str, k: int = 5, filters: dict | None = None,
                  query_vector: list[float] | None = None) -> Retrieval:
         filters = {key: v for key, v in (filters or {}).items() if v}
         started = time.perf_counter()
         lexical = self.lexical()
-        if query_vector is None:
-            query_vector = self.embeddings.embed_query(question)
         n = min(self.candidates, len(lexical.ids))
         if n == 0:
             return Retrieval(question, [], 0.0, False, filters)
-        dense = self.index.passages.query(
-            query_embeddings=[query_vector], n_results=n, where=chroma_where(filters),
-            include=["documents", "metadatas", "distances"])
+        if query_vector is None:
+            query_vector = self.embeddings.embed_query(question)
+        embedded = time.perf_counter()
+        mask = lexical.mask(filters)
         found: dict[str, ScoredPassage] = {}
-        for rank, (pid, text, meta, dist) in enumerate(zip(
-                dense["ids"][0], dense["documents"][0], dense["metadatas"][0],
-                dense["distances"][0], strict=True)):
-            found[pid] = ScoredPassage(pid, text, meta, 1.0 - dist, 1.0 / (self.rrf_k + rank + 1))
-
-        lexical_only = []
-        for rank, i in enumerate(lexical.search(tokenize(question), n, filters)):
+        for rank, (i, similarity) in enumerate(lexical.nearest(query_vector, n, filters, mask)):
+            found[lexical.ids[i]] = ScoredPassage(lexical.ids[i], lexical.texts[i],
+                                                  lexical.metadatas[i], similarity,
+                                                  1.0 / (self.rrf_k + rank + 1))
+        for rank, i in enumerate(lexical.search(tokenize(question), n, filters, mask)):
             pid = lexical.ids[i]
             bonus = 1.0 / (self.rrf_k + rank + 1)
             if pid in found:
                 found[pid].fused += bonus
-            else:
-                found[pid] = ScoredPassage(pid, lexical.texts[i], lexical.metadatas[i], 0.0, bonus)
-                lexical_only.append(pid)
-        if lexical_only:  # give passages found only by BM25 their real similarity too
-            got = self.index.passages.get(ids=lexical_only, include=["embeddings"])
-            q = np.asarray(query_vector)
-            for pid, vec in zip(got["ids"], got["embeddings"], strict=True):
-                found[pid].similarity = float(np.dot(q, np.asarray(vec)))
+            else:  # found by BM25 alone: its real similarity too, for the gate
+                found[pid] = ScoredPassage(pid, lexical.texts[i], lexical.metadatas[i],
+                                           lexical.similarity(i, query_vector), bonus)
 
         ranked = sorted(found.values(), key=lambda p: (-p.fused, -p.similarity))
         # The gate looks at the evidence an answer would cite, not the best of all candidates:
         # with many passages indexed, some candidate clears any threshold by chance.
         best = max((p.similarity for p in ranked[:k]), default=0.0)
+        done = time.perf_counter()
         return Retrieval(question, ranked[:k], best, best >= self.threshold, filters,
-                         {"retrieve": round((time.perf_counter() - started) * 1000, 1)},
+                         {"retrieve": round((done - started) * 1000, 1),
+                          "embed": round((embedded - started) * 1000, 1),
+                          "search": round((done - embedded) * 1000, 1)},
                          query_vector=query_vector, candidates=ranked)

@@ -23,6 +23,7 @@ from .documents import CURATED_TYPES, Vocabulary
 from .embeddings import SentenceEmbeddings, embedding_id
 from .generation import GenerativeAnswerer
 from .ingestion import Ingestor, IngestReport, writer_lock
+from .lexical import publish_search_index, search_root
 from .prompts import CONDENSE_SYSTEM, CONDENSE_USER
 from .regions import named_pairs
 from .retrieval import HybridRetriever, Retrieval, tokenize
@@ -162,7 +163,8 @@ class Assistant:
         if self._facts is None or self._facts.lexical is not lexical:
             documents = self.index.documents()
             self._facts = _CorpusFacts(
-                lexical, any(m.get("doc_type") == "agreement" for m in lexical.metadatas),
+                lexical, any(m.get("doc_type") == "agreement"
+                             for m in getattr(lexical.metadatas, "docs", lexical.metadatas)),
                 knowledge_date({d: r for d, r in documents.items()
                                 if r.get("doc_type") in CURATED_TYPES}),
                 [d for d, r in documents.items() if r.get("doc_type") == "guidance"
@@ -249,8 +251,10 @@ class Assistant:
         yield answer.text, answer
 
     def ingest(self, paths: list[Path] | None = None, **options) -> IngestReport:
-        return ingest_paths(self.settings, paths, index=self.index,
-                            embeddings=lambda: self.embeddings, **options)
+        report = ingest_paths(self.settings, paths, index=self.index,
+                              embeddings=lambda: self.embeddings, **options)
+        self.retriever.refresh()  # this process answers from what it just ingested
+        return report
 
     def ensure_ingested(self) -> IngestReport | None:
         """On first start, fill an empty index from the knowledge dir."""
@@ -292,7 +296,8 @@ def ingest_paths(settings: Settings, paths: list[Path] | None = None, *,
                 pass
         fresh = KnowledgeIndex(index.client, index.name + REBUILD_SUFFIX)
         options.pop("prune", None)
-        report = Ingestor(settings, fresh, embeddings, vocabulary(settings)).run(paths, **options)
+        report = Ingestor(settings, fresh, embeddings, vocabulary(settings),
+                          publish=False).run(paths, **options)
         failed = {Path(f["path"]).resolve() for f in report.failed}
         keep = [doc_id for doc_id, record in index.documents().items()
                 if Path(record.get("path", "")).resolve() in failed]
@@ -301,7 +306,7 @@ def ingest_paths(settings: Settings, paths: list[Path] | None = None, *,
                                                      settings.embedding_quantize))
         finish_rebuild(index.client, index.name)
         index.reopen()
-        index.bump_generation()
+        publish_search_index(index, search_root(settings), index.embedding_id() or "")
         return report
 
 
@@ -321,7 +326,9 @@ def build_assistant(settings: Settings, embeddings: SentenceEmbeddings | None = 
     index.check_embedding(embedding_id(settings.embedding_model, settings.embedding_quantize))
     embeddings = embeddings or make_embeddings(settings)
     retriever = HybridRetriever(index, embeddings, candidates=settings.candidates,
-                                rrf_k=settings.rrf_k, threshold=settings.relevance_threshold)
+                                rrf_k=settings.rrf_k, threshold=settings.relevance_threshold,
+                                search_dir=search_root(settings))
+    retriever.lexical()  # load the saved search index at start, not on the first question
     extractive = ExtractiveAnswerer(retriever.lexical, lambda: len(index.documents()),
                                     max_sentences=settings.answer_sentences)
     chat_model = chat_model if chat_model is not None else make_chat_model(settings)

@@ -88,11 +88,15 @@ class KnowledgeIndex:
         got = self.catalogue.get(ids=[GENERATION_ID], include=["metadatas"])
         return str(got["metadatas"][0]["stamp"]) if got["ids"] else "0"
 
-    def bump_generation(self, embedding: str | None = None) -> None:
+    def bump_generation(self, embedding: str | None = None, stamp: str | None = None) -> str:
+        """Announce a changed index. `stamp` lets the ingest name the generation whose search
+        index it has already saved, so readers find it ready when they see the news."""
         import uuid
 
-        metadata = {"stamp": uuid.uuid4().hex, "embedding": embedding or self.embedding_id() or ""}
+        stamp = stamp or uuid.uuid4().hex
+        metadata = {"stamp": stamp, "embedding": embedding or self.embedding_id() or ""}
         self.catalogue.upsert(ids=[GENERATION_ID], embeddings=[[0.0]], metadatas=[metadata])
+        return stamp
 
     def embedding_id(self) -> str | None:
         """Which embedding model built the stored vectors (None for an empty or old index)."""
@@ -127,15 +131,24 @@ class KnowledgeIndex:
         self.passages.delete(where={"$and": [{"doc_id": doc_id},
                                              {"content_hash": {"$ne": content_hash}}]})
 
-    def all_passages(self) -> dict:
-        """Every passage's id, text and metadata, read in pages (for the lexical index)."""
+    def all_passages(self, embeddings: bool = False) -> dict:
+        """Every passage's id, text and metadata (and vector), read in pages (for the search
+        index). Vectors come back as one float32 array."""
+        import numpy as np
+
         total = self.passages.count()
+        include = ["documents", "metadatas"] + (["embeddings"] if embeddings else [])
         out: dict = {"ids": [], "documents": [], "metadatas": []}
+        vectors = []
         for offset in range(0, total, self.max_batch):
-            got = self.passages.get(include=["documents", "metadatas"], limit=self.max_batch,
-                                    offset=offset)
+            got = self.passages.get(include=include, limit=self.max_batch, offset=offset)
             for key in out:
                 out[key].extend(got[key])
+            if embeddings and len(got["ids"]):
+                vectors.append(np.asarray(got["embeddings"], dtype=np.float32))
+        if embeddings:
+            out["embeddings"] = (np.concatenate(vectors) if vectors
+                                 else np.zeros((0, 0), dtype=np.float32))
         return out
 
     def count(self) -> int:

@@ -6,6 +6,7 @@ import logging
 
 import gradio as gr
 
+from ..agreements import treaty_panel_html
 from ..answer import Answer
 from ..briefing import write_briefing_note
 from ..escaping import html_text, markdown_text
@@ -36,7 +37,7 @@ def sources_html(answer: Answer | None) -> str:
             f"<details class='source' id='source-{c.n}' {'open' if c.n == 1 else ''}>"
             f"<summary>[{c.n}] {html_text(c.title)}{section}</summary>"
             f"<div class='meta'>{html_text(DOC_TYPE_LABELS.get(c.doc_type, c.doc_type))} · "
-            f"{html_text(c.source)}{page} · relevance {c.score:.2f}</div>"
+            f"{html_text(c.source)}{page} · relevance {c.score:.2f}</div>{treaty_panel_html(c)}"
             f"<blockquote>{html_text(c.text)}</blockquote>"
             f"{source_links_html(c.links)}</details>")
     parts.append("</div>")
