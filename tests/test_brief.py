@@ -106,3 +106,12 @@ def test_the_briefing_note_has_the_standard_layout_and_real_footnotes(kb):
     titles = {c.title for c in answer.citations}
     assert all(any(t in note for t in titles) for note in notes)
     assert any("Making capacity building outlast" in note for note in notes)
+
+
+def test_a_hard_wrapped_paragraph_is_quoted_as_whole_sentences():
+    text = ("The ferry operators of both countries pool their timetables so that freight waits "
+            "less than a\nday at either port, and a joint desk settles disputes within a week.\n"
+            "\n- opened procurement at the federal level;\n- protects a list of indications.\n")
+    quoted = [s.text for s in spans(text)]
+    assert quoted[0].startswith("The ferry operators") and quoted[0].endswith("within a week.")
+    assert not any(is_fragment_line(q) for q in quoted)  # the lead-less list items are dropped

@@ -128,8 +128,10 @@ def score_candidates(question: str, query_vector, passages: list[ScoredPassage],
     out: list[Candidate] = []
     for rank, passage in enumerate(passages):
         text = passage.text
-        clean = without_instructions(text)
-        screened = {i for i, sentence in enumerate(split_sentences(text)) if sentence not in clean}
+        # Sentences may run across wrapped lines: compare with whitespace folded.
+        clean = " ".join(without_instructions(text).split())
+        screened = {i for i, sentence in enumerate(split_sentences(text))
+                    if " ".join(sentence.split()) not in clean}
         vectors = decode_vectors(passage.metadata.get(VECTORS_KEY), dimensions)
         heading = decode_vectors(passage.metadata.get(HEADING_KEY), dimensions)
         heading_sim = float(heading[0] @ q) if heading is not None and q is not None else 0.0

@@ -34,11 +34,32 @@ _ORDINAL = re.compile(r"^(first|second|third|fourth|fifth|sixth|finally|lastly)\
 _TERMINAL = re.compile(r"[.!?][\"”')\]]*$")
 
 
+def _logical_lines(text: str):
+    """(line number, text) with hard-wrapped paragraphs and list items joined back up."""
+    current: list[str] = []
+    start = 0
+    for number, raw in enumerate(text.splitlines()):
+        line = raw.strip()
+        starts_block = not line or line.startswith(("|", "#", "```")) or bool(_ITEM.match(line))
+        if current and starts_block:
+            yield start, " ".join(current)
+            current = []
+        if not line:
+            continue
+        if line.startswith(("|", "#", "```")):
+            yield number, line
+            continue
+        if not current:
+            start = number
+        current.append(line)
+    if current:
+        yield start, " ".join(current)
+
+
 def _lines(text: str):
     """(line number, is list item, sentence) for every sentence of a passage, short ones too."""
-    for number, line in enumerate(text.splitlines()):
-        line = line.strip()
-        if not line or line.startswith(("|", "#", "```")):
+    for number, line in _logical_lines(text):
+        if line.startswith(("|", "#", "```")):
             continue
         item = bool(_ITEM.match(line))
         line = _ITEM.sub("", line)
