@@ -118,13 +118,9 @@ def treaty_details(metadata: dict) -> str:
 
 
 def treaty_panel_html(citation) -> str:
-    """The sources panel's treaty line for a cited passage, or "" for other documents. Reads
-    the passage metadata a citation carries (`metadata`), escaped like the rest of the panel."""
+    """The sources panel's treaty line for a cited passage (its `treaty` text), or "" for other
+    documents; escaped like the rest of the panel."""
     import html
 
-    metadata = getattr(citation, "metadata", None) or {}
-    if not metadata.get("treaty_name"):
-        return ""
-    return (f"<div class='treaty'>{html.escape(treaty_citation(metadata))}"
-            + (f" · {html.escape(treaty_details(metadata))}" if treaty_details(metadata) else "")
-            + "</div>")
+    line = getattr(citation, "treaty", None)
+    return f"<div class='treaty'>{html.escape(line)}</div>" if line else ""

@@ -21,8 +21,14 @@ _STEPS = re.compile(
     r"|\bsteps\b|\bchecklist\b|\bhow to\b", re.IGNORECASE)
 
 
+# "How do the Japan–Mexico and Japan–Thailand agreements handle dispute settlement?"
+_EACH_HANDLES = re.compile(r"\band\b.+\b(handle|treat|approach|deal with|address|regulate)\b",
+                           re.IGNORECASE)
+
+
 def answer_shape(question: str) -> str:
-    if _COMPARISON.search(question) and len(compared_subjects(question)) >= 2:
+    if (_COMPARISON.search(question) or _EACH_HANDLES.search(question)) and \
+            len(compared_subjects(question)) >= 2:
         return "comparison"
     if _EXAMPLES.search(question):
         return "examples"

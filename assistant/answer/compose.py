@@ -39,6 +39,8 @@ class Citation:
     page: int | None = None
     # The cited document's public sources, [{title, url, date?}], for readers to follow.
     links: list[dict] = field(default_factory=list)
+    # For a treaty article: "Japan–Mexico EPA (2004), Art. 140 — … · signed … · in force …".
+    treaty: str | None = None
 
 
 @dataclass
@@ -72,7 +74,8 @@ class Answer:
             "standalone_question": self.standalone_question or self.question,
             "answer": self.text,
             "refused": self.refused,
-            "citations": [{k: v for k, v in asdict(c).items() if k != "page" or v is not None}
+            "citations": [{k: v for k, v in asdict(c).items()
+                           if k not in ("page", "treaty") or v is not None}
                           for c in self.citations],
             "timings_ms": self.timings_ms,
             "shape": self.shape,
@@ -94,7 +97,16 @@ def citation_for(n: int, passage: ScoredPassage) -> Citation:
     return Citation(n=n, doc_id=meta["doc_id"], title=meta["title"], doc_type=meta["doc_type"],
                     source=meta["source"], section=meta.get("section", ""), text=passage.text,
                     score=round(passage.similarity, 3), page=meta.get("page"),
-                    links=links_from_metadata(meta))
+                    links=links_from_metadata(meta), treaty=treaty_line(meta))
+
+
+def treaty_line(meta: dict) -> str | None:
+    if not meta.get("treaty_name"):
+        return None
+    from ..agreements import treaty_citation, treaty_details
+
+    details = treaty_details(meta)
+    return treaty_citation(meta) + (f" · {details}" if details else "")
 
 
 def label_for(meta: dict) -> str:
