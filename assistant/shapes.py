@@ -54,5 +54,6 @@ def comparison_aspect(question: str, compared: list[str]) -> str:
         aspect = aspect.replace(name, " ")
     aspect = _COMPARISON.sub(" ", aspect)
     aspect = re.sub(r"\b(how|did|do|does|what|were|was|the|and|between|on|in|their|its|"
-                    r"approaches?|with)\b", " ", aspect, flags=re.IGNORECASE)
+                    r"approaches?|with|agreements?|treaty|treaties|handle|treat|deal|address|"
+                    r"regulate|provisions?)\b", " ", aspect, flags=re.IGNORECASE)
     return re.sub(r"[\s?.,]+", " ", aspect).strip()

@@ -8,7 +8,7 @@ from langchain_core.runnables import Runnable, RunnableConfig
 
 from ..escaping import markdown_text as md
 from ..prompts import DOC_TYPE_LABELS
-from ..retrieval import Retrieval, ScoredPassage
+from ..retrieval import Retrieval, ScoredPassage, tokenize
 from ..shapes import answer_shape
 from ..sources import links_from_metadata
 from .brief import (
@@ -257,8 +257,12 @@ class ExtractiveAnswerer(Runnable[Retrieval, Answer]):
         columns = []
         for name, sub in retrieval.groups:
             scored = self._score(sub.question, sub, sub.passages)
-            if retrieval.compares_agreements and not sub.relevant:
-                scored = []  # a weak match is not an answer: the cell says so instead
+            if retrieval.compares_agreements:
+                # A treaty article answers only if it is about the aspect asked (its words in
+                # the article or its title); a weak match is not an answer, the cell says so.
+                aspect = set(tokenize(sub.question))
+                scored = [c for c in scored if sub.relevant and
+                          aspect & (c.terms | set(tokenize(c.section)))]
             floor = scored[0].score * budget.floor if scored else 0.0
             picked = pick(scored, [], budget.support, floor, budget.words // 2,
                           lambda c: c.span.words <= 70)
