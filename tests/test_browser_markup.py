@@ -56,7 +56,7 @@ summary: "A planted summary with **bold** and <img src='{url}/summary.png'>."
 countries: [SGP, MYS]
 sectors: [logistics]
 period: "2015–2020"
-sources: ["Valmora port review"]
+sources: [{{title: Valmora port review, url: "https://example.org/valmora-port-review", date: 2024}}]
 ---
 
 # Valmora port community system
@@ -73,7 +73,7 @@ summary: "Ferry operators pool timetables."
 countries: [SGP, MYS]
 sectors: [logistics]
 period: "2021–2024"
-sources: ["Korteya ferry review"]
+sources: [{title: Korteya ferry review, url: "https://example.org/korteya-ferry-review", date: 2024}]
 ---
 
 # Korteya ferry corridor
