@@ -98,7 +98,8 @@ def test_an_ingest_through_one_app_is_answered_by_another(tmp_path, chroma_serve
     started = []
     try:
         started.append(start_app(tmp_path, "writer", chroma_server, kb,
-                                 ASSISTANT_AUTH="trainer:s3cret-pass"))
+                                 ASSISTANT_AUTH="trainer:s3cret-pass",
+                                 ASSISTANT_ADMINS="trainer"))
         started.append(start_app(tmp_path, "reader", chroma_server, kb))
         reader = Client(f"http://127.0.0.1:{started[1][1]}/", verbose=False)
         question = "How long does freight wait at the ferry ports?"
