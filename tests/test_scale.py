@@ -14,6 +14,7 @@ import pytest
 
 from assistant import lexical
 from assistant.agreements import treaty_citation, treaty_details, treaty_panel_html
+from assistant.answer.compose import treaty_line
 from assistant.config import PROJECT_ROOT
 
 TOTA = PROJECT_ROOT.parent / "shared" / "corpora" / "tota" / "xml"
@@ -59,12 +60,12 @@ def test_treaty_passages_cite_like_a_lawyer(tmp_path, make_assistant):
     assert treaty_details(top) == ("signed 17 September 2004 · in force 1 April 2005 · "
                                    "status: In Force")
     # The sources panel line: citation and dates, escaped; nothing for a non-treaty passage.
-    panel = treaty_panel_html(SimpleNamespace(metadata=top))
+    panel = treaty_panel_html(SimpleNamespace(treaty=treaty_line(top)))
     assert "Japan–Mexico EPA (2004), Art. 140" in panel and "signed 17 September 2004" in panel
     guidance = next(p for p in assistant.retriever.retrieve("customs risk officers", 5).passages
                     if p.metadata["doc_id"] == "ports")
     assert treaty_citation(guidance.metadata) == "Port twinning, Customs"  # not a treaty
-    assert treaty_panel_html(SimpleNamespace(metadata=guidance.metadata)) == ""
+    assert treaty_panel_html(SimpleNamespace(treaty=treaty_line(guidance.metadata))) == ""
 
 
 @needs_tota
