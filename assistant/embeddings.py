@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
 from langchain_core.embeddings import Embeddings
 
 # Never reach for a model hub: the weights are on disk, and this machine cannot reach one anyway.
@@ -66,6 +67,25 @@ class SentenceEmbeddings(Embeddings):
         vectors = self.model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
                                     convert_to_numpy=True, show_progress_bar=False)
         return vectors.tolist()
+
+    def embed_with_tokens(self, texts: list[str]) -> tuple[np.ndarray, list]:
+        """Passage vectors and, from the same forward pass, each passage's contextual token
+        vectors with their character offsets: sentence vectors are pooled from these at
+        ingest, so embedding every sentence again is not needed."""
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32), []
+        outputs = self.model.encode(texts, batch_size=self.batch_size, output_value=None,
+                                    show_progress_bar=False)
+        marks = self.model.tokenizer(texts, return_offsets_mapping=True, truncation=True,
+                                     max_length=self.model.max_seq_length)["offset_mapping"]
+        vectors, tokens = [], []
+        for out, offsets in zip(outputs, marks, strict=True):
+            vector = out["sentence_embedding"].float().numpy()
+            vectors.append(vector / max(float(np.linalg.norm(vector)), 1e-12))
+            length = int(out["attention_mask"].sum())
+            tokens.append((np.asarray(offsets[:length], dtype=np.int32).reshape(-1, 2),
+                           out["token_embeddings"][:length].float().numpy()))
+        return np.stack(vectors), tokens
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]

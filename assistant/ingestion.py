@@ -246,11 +246,25 @@ class Ingestor:
         return _Pending(doc, passages, path, is_update=known is not None)
 
     def _write(self, batch: list[_Pending]) -> None:
-        vectors = self.embeddings.embed_documents(
-            [p.embedding_text for item in batch for p in item.passages])
-        # Sentence vectors let answers pick sentences by meaning without a model call per answer.
-        attach_sentence_vectors([p for item in batch for p in item.passages],
-                                self.embeddings.embed_sentences)
+        passages = [p for item in batch for p in item.passages]
+        # Sentence vectors let answers pick sentences by meaning without a model call per
+        # answer; they are pooled from the curated passages' own forward pass (treaty
+        # articles, the bulk of a large ingest, get none and skip the token outputs).
+        curated = [n for n, p in enumerate(passages) if p.metadata.get("doc_type") != "agreement"]
+        plain = sorted(set(range(len(passages))) - set(curated))
+        vectors: list = [None] * len(passages)
+        for start in range(0, len(curated), 256):  # token outputs held for 256 passages at most
+            chosen = curated[start : start + 256]
+            found, tokens = self.embeddings.embed_with_tokens(
+                [passages[n].embedding_text for n in chosen])
+            for n, vector in zip(chosen, found, strict=True):
+                vectors[n] = vector.tolist()
+            attach_sentence_vectors([passages[n] for n in chosen],
+                                    self.embeddings.embed_sentences, tokens)
+        if plain:
+            for n, vector in zip(plain, self.embeddings.embed_documents(
+                    [passages[n].embedding_text for n in plain]), strict=True):
+                vectors[n] = vector
         offset = 0
         for item in batch:
             mine = vectors[offset : offset + len(item.passages)]

@@ -115,3 +115,27 @@ def test_a_hard_wrapped_paragraph_is_quoted_as_whole_sentences():
     quoted = [s.text for s in spans(text)]
     assert quoted[0].startswith("The ferry operators") and quoted[0].endswith("within a week.")
     assert not any(is_fragment_line(q) for q in quoted)  # the lead-less list items are dropped
+
+
+def test_sentence_vectors_pooled_at_ingest_mean_each_sentence(kb, embeddings):
+    """Sentence vectors come from the passage's own forward pass (its tokens, pooled per
+    sentence), not a second pass: each must still stand for its own sentence, i.e. lie nearest
+    to that sentence embedded alone among all the passage's sentences."""
+    import numpy as np
+
+    from assistant.answer.spans import VECTORS_KEY, decode_vectors, split_sentences
+
+    got = kb.index.passages.get(where={"doc_id": "guidance/capacity-building"},
+                                  include=["documents", "metadatas"])
+    checked = 0
+    for text, metadata in zip(got["documents"], got["metadatas"], strict=True):
+        sentences = split_sentences(text)
+        stored = decode_vectors(metadata.get(VECTORS_KEY), 384)
+        assert stored is not None and len(stored) == len(sentences)
+        if len(sentences) < 3:
+            continue
+        alone = np.asarray(embeddings.embed_documents(sentences), dtype=np.float32)
+        nearest = (stored @ alone.T).argmax(axis=1)
+        assert (nearest == np.arange(len(sentences))).mean() >= 0.8, (text[:80], nearest)
+        checked += 1
+    assert checked >= 3

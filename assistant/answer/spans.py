@@ -222,23 +222,82 @@ def decode_vectors(value: str | None, dimensions: int) -> np.ndarray | None:
     return data.reshape(-1, dimensions).astype(np.float32) if data.size % dimensions == 0 else None
 
 
-def attach_sentence_vectors(passages: list, embed) -> None:
-    """Embed every sentence of the curated passages (not treaty articles, whose number would
-    double a bulk ingest) and store the vectors in each passage's metadata."""
-    wanted = [p for p in passages if p.metadata.get("doc_type") != "agreement"]
-    sentences = [split_sentences(p.text) for p in wanted]
-    headings = sorted({heading_of(p.metadata) for p in wanted} - {""})
-    flat = [s for group in sentences for s in group] + headings
-    if not flat:
-        return
-    vectors = np.asarray(embed(flat), dtype=np.float32)
-    offset = 0
-    for passage, group in zip(wanted, sentences, strict=True):
-        if group:
-            passage.metadata[VECTORS_KEY] = encode_vectors(vectors[offset : offset + len(group)])
-        offset += len(group)
-    by_heading = dict(zip(headings, vectors[offset:], strict=True))
-    for passage in wanted:
+def _folded(text: str) -> tuple[str, list[int]]:
+    """The text's letters and digits, lower-cased, with each one's place in the text."""
+    chars, places = [], []
+    for i, ch in enumerate(text):
+        if ch.isalnum():
+            for c in ch.lower():
+                chars.append(c)
+                places.append(i)
+    return "".join(chars), places
+
+
+def char_spans(text: str, sentences: list[str]) -> list[tuple[int, int] | None]:
+    """Where each sentence sits in the passage text. Sentences are the text with wrapped lines
+    joined and list markers dropped, so they are found on letters and digits alone."""
+    folded, places = _folded(text)
+    found: list[tuple[int, int] | None] = []
+    cursor = 0
+    for sentence in sentences:
+        key, _ = _folded(sentence)
+        at = folded.find(key, cursor) if key else -1
+        if at < 0 and key:
+            at = folded.find(key)
+        if at < 0:
+            found.append(None)
+            continue
+        found.append((places[at], places[at + len(key) - 1] + 1))
+        cursor = at + len(key)
+    return found
+
+
+def pooled(offsets: np.ndarray, vectors: np.ndarray, start: int, end: int) -> np.ndarray | None:
+    """The mean of the token vectors inside [start, end), unit length; None when the model's
+    window (256 tokens) ended before the sentence did."""
+    inside = (offsets[:, 0] >= start) & (offsets[:, 1] <= end) & (offsets[:, 1] > offsets[:, 0])
+    if not inside.any() or offsets[:, 1].max() < end:
+        return None
+    mean = vectors[inside].mean(axis=0)
+    return mean / max(float(np.linalg.norm(mean)), 1e-12)
+
+
+def attach_sentence_vectors(passages: list, embed, tokens: list | None = None) -> None:
+    """Give every sentence of the curated passages (not treaty articles, whose number would
+    double a bulk ingest) a vector, stored in the passage's metadata.
+
+    With `tokens` (per passage: token offsets into its embedding text and the contextual token
+    vectors from the passage's own forward pass) a sentence's vector is the mean of its tokens,
+    so no second model pass is needed; sentences past the model's window, and section headings,
+    are embedded on their own by `embed`."""
+    wanted = [(i, p) for i, p in enumerate(passages) if p.metadata.get("doc_type") != "agreement"]
+    rows: dict[tuple[int, int], np.ndarray] = {}
+    alone: list[tuple[tuple[int, int], str]] = []
+    groups = {}
+    for i, passage in wanted:
+        group = groups[i] = split_sentences(passage.text)
+        places = [None] * len(group)
+        if tokens is not None and tokens[i] is not None:
+            base = len(passage.embedding_text) - len(passage.text)
+            places = char_spans(passage.text, group)
+        for j, sentence in enumerate(group):
+            vector = None
+            if places[j] is not None:
+                offsets, vectors = tokens[i]
+                vector = pooled(offsets, vectors, base + places[j][0], base + places[j][1])
+            if vector is None:
+                alone.append(((i, j), sentence))
+            else:
+                rows[(i, j)] = vector
+    headings = sorted({heading_of(p.metadata) for _, p in wanted} - {""})
+    texts = [text for _, text in alone] + headings
+    embedded = np.asarray(embed(texts), dtype=np.float32) if texts else np.zeros((0, 384))
+    rows.update((key, embedded[n]) for n, (key, _) in enumerate(alone))
+    by_heading = dict(zip(headings, embedded[len(alone):], strict=True))
+    for i, passage in wanted:
+        if groups[i]:
+            passage.metadata[VECTORS_KEY] = encode_vectors(
+                np.stack([rows[(i, j)] for j in range(len(groups[i]))]))
         heading = heading_of(passage.metadata)
         if heading:
             passage.metadata[HEADING_KEY] = encode_vectors(by_heading[heading][None, :])
