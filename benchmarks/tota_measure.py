@@ -95,7 +95,8 @@ def _measure_here(data_dir: Path) -> dict:
     import resource
 
     from assistant.config import Settings
-    from assistant.evaluation import evaluate, load_questions
+    from assistant.evaluation import (evaluate, evaluate_coverage, evaluate_quality,
+                                      load_questions)
     from assistant.service import build_assistant
 
     started = time.perf_counter()
@@ -120,6 +121,12 @@ def _measure_here(data_dir: Path) -> dict:
                          "answer_p95": round(percentile(total, 0.95), 1)}
     summary = evaluate(assistant, load_questions([ROOT / "knowledge" / "eval"])).summary()
     misses = summary.pop("misses")
+    # The held-out halves of the coverage and answer-quality sets, as `eval` reports them.
+    for name, run in (("coverage", evaluate_coverage), ("quality", evaluate_quality)):
+        rows = load_questions([ROOT / "knowledge" / "eval" / name / "test.jsonl"])
+        figures = run(assistant, rows)
+        summary[f"{name} (test)"] = {k: v for k, v in figures.items() if k != "misses"}
+        misses += [{"problem": f"{name}: {m}"} for m in figures.get("misses", [])]
     return {"passages": assistant.index.count(),
             "in_process": {"build_assistant_s": round(built - started, 2),
                            "first_answer_s": round(first - built, 2),
@@ -228,6 +235,10 @@ def print_table(results: dict) -> None:
             f"{r['latency_ms'][n]['answer_p50']} / {r['latency_ms'][n]['answer_p95']}"))
     for key in ("hit_at_5", "mrr", "refusal_precision", "refusal_recall", "follow_up_accuracy"):
         add(f"eval {key}", lambda r, k=key: r["eval"][k])
+    for key in ("unanswerable_refused_right_reason", "answerable_refused"):
+        add(f"coverage (test) {key}", lambda r, k=key: r["eval"]["coverage (test)"][k])
+    for key in ("sentence_precision", "key_point_hit", "fragments", "median_words"):
+        add(f"quality (test) {key}", lambda r, k=key: r["eval"]["quality (test)"][k])
     print("| measure | " + " | ".join(labels) + " |")
     print("|---|" + "---|" * len(labels))
     for name, values in rows:

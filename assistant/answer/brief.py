@@ -50,8 +50,8 @@ _MAIN_CLAUSE = re.compile(r"[^.?!]*\?|[^.?!]+[.!]?$")
 
 # Weights of the span score, tuned on knowledge/eval/quality/dev.jsonl (never on test).
 WEIGHTS = {"semantic": 0.6, "lexical": 0.1, "passage": 0.3, "intent": 0.25, "long": 0.04,
-           "heading": 0.0, "same_section": 0.1, "context_only": 0.15, "top_type": 0.05,
-           "keep_top": 0.8}
+           "heading": 0.0, "same_section": 0.0, "context_only": 0.15, "top_type": 0.05,
+           "keep_top": 0.8, "fit": 3.0}
 
 
 def intents(question: str) -> list[str]:
@@ -112,6 +112,35 @@ def context_terms(question: str) -> set[str]:
     return {t for s in sentences if s not in main for t in tokenize(s)}
 
 
+# Guidance documents are about one subject throughout; only these kinds of question pick out
+# one of their sections ("which indicators" -> the indicator framework, "pitfalls" -> risks).
+_GUIDANCE_INTENTS = ("metrics", "problems")
+
+
+def intent_applies(metadata: dict, wanted: list[str], top_doc: str | None) -> bool:
+    """Whether a passage's section is the kind the question asks for. Case studies share
+    section names, so it counts for the case asked about, not every case with such a section."""
+    if not wanted:
+        return False
+    if metadata["doc_type"] == "case-study":
+        return metadata["doc_id"] == top_doc and section_matches(metadata.get("section", ""),
+                                                                 wanted)
+    return section_matches(metadata.get("section", ""),
+                           [w for w in wanted if w in _GUIDANCE_INTENTS])
+
+
+def case_asked_about(passages: list[ScoredPassage]) -> str | None:
+    """The case study a question is about: the best passage's, when the evidence holds at least
+    two of its passages (one stray Results section of some case does not make it the subject)."""
+    if not passages:
+        return None
+    top = passages[0].metadata
+    if top["doc_type"] != "case-study" or \
+            sum(p.metadata["doc_id"] == top["doc_id"] for p in passages[:5]) >= 2:
+        return top["doc_id"]
+    return None
+
+
 def score_candidates(question: str, query_vector, passages: list[ScoredPassage], lexical,
                      dimensions: int = 384) -> list[Candidate]:
     """Every quotable span of the passages, scored; best first."""
@@ -121,7 +150,7 @@ def score_candidates(question: str, query_vector, passages: list[ScoredPassage],
     # The retriever's best passage says which kind of document answers: a how-to question is
     # answered by guidance first, a question about a case by the case.
     top_type = passages[0].metadata["doc_type"] if passages else None
-    top_doc = passages[0].metadata["doc_id"] if passages else None
+    top_doc = case_asked_about(passages)
     wanted = intents(question)
     checklist = bool(_CHECKLIST.search(question))
     q = np.asarray(query_vector, dtype=np.float32) if query_vector is not None else None
@@ -155,20 +184,62 @@ def score_candidates(question: str, query_vector, passages: list[ScoredPassage],
             out[-1].score = lexical_score  # combined below, once the lexical scale is known
     top_lexical = max((c.score for c in out), default=0.0) or 1.0
     w = WEIGHTS
+    fit = passage_fit(question, q, passages, lexical, weights, wanted, dimensions)
     for c in out:
         # Case studies share section names, so intent picks a section of the case asked about,
         # not the same-named section of every other case.
-        own = c.doc_type != "case-study" or c.doc_id == top_doc
-        bonus = w["intent"] if wanted and own and section_matches(c.section, wanted) else 0.0
+        bonus = w["intent"] if intent_applies(c.passage.metadata, wanted, top_doc) else 0.0
         if c.doc_type == top_type:
             bonus += w["top_type"]
         if not (c.terms & focus) and (c.terms & context):
             bonus -= w["context_only"]  # shares only context ("Ghana") with the question
         long = w["long"] if c.span.words > 130 else 0.0
         c.score = w["semantic"] * c.semantic + w["lexical"] * (c.score / top_lexical) \
-            + w["passage"] * c.passage.similarity + w["heading"] * c.heading + bonus - long
+            + w["passage"] * c.passage.similarity + w["heading"] * c.heading + bonus - long \
+            + w["fit"] * fit[c.rank]
     out.sort(key=lambda c: (-c.score, c.rank))
     return out
+
+
+# How a passage as a whole fits the question (passage_fit), tuned on the same dev half.
+FIT = {"sentences": 0.6, "heading": 0.3, "intent": 0.1, "lexical": 0.1, "passage": 0.6,
+       "template": 0.2}
+
+
+def passage_fit(question: str, q, passages: list[ScoredPassage], lexical, weights: dict,
+                wanted: list[str], dimensions: int = 384) -> list[float]:
+    """How well each passage as a whole answers, 0..1 relative to the best: its two best
+    sentences, its section heading, whether the section is the kind asked for, its focus words
+    and its own similarity. Spans inherit it, so the brief draws on the section that answers."""
+    raw = []
+    top_doc = case_asked_about(passages)
+    for passage in passages:
+        # As for spans: a case study's section of the asked-for kind counts for the case asked
+        # about, not for every other case with a section of that name.
+        vectors = decode_vectors(passage.metadata.get(VECTORS_KEY), dimensions)
+        heading = decode_vectors(passage.metadata.get(HEADING_KEY), dimensions)
+        if vectors is not None and q is not None and len(vectors):
+            best = np.sort(vectors @ q)[::-1][:2]
+            sentences = float(best.mean())
+        else:
+            sentences = passage.similarity
+        terms = set(tokenize(passage.text))
+        words = sum(lexical.idf.get(t, lexical.default_idf) * w
+                    for t, w in weights.items() if t in terms)
+        raw.append((sentences, float(heading[0] @ q) if heading is not None and q is not None
+                    else 0.0, float(intent_applies(passage.metadata, wanted, top_doc)), words,
+                    passage.similarity))
+    top_words = max((r[3] for r in raw), default=0.0) or 1.0
+    f = FIT
+    scores = [f["sentences"] * a + f["heading"] * b + f["intent"] * c
+              + f["lexical"] * d / top_words + f["passage"] * e for a, b, c, d, e in raw]
+    if "metrics" not in wanted:
+        # The indicator templates answer questions about measuring; for any other question
+        # their lists of example indicators only echo the topic's words.
+        scores = [s - f["template"] * ("indicator" in str(p.metadata.get("title", "")).lower())
+                  for s, p in zip(scores, passages, strict=True)]
+    best = max(scores, default=0.0)
+    return [s - best for s in scores]  # 0 for the best passage, negative for the others
 
 
 def similar(a: Candidate, b: Candidate) -> bool:
@@ -186,6 +257,8 @@ class Budget:
     cases: int = 2
     risks: int = 1
     agreements: int = 2
+    thin: int = 80  # fewer words than this: add the next supporting points
+    thin_floor: float = 0.6
 
 
 DETAIL = Budget(words=480, floor=0.70, case_floor=0.8, support=6, cases=4, risks=2,

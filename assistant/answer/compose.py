@@ -205,8 +205,8 @@ class ExtractiveAnswerer(Runnable[Retrieval, Answer]):
             pick(candidates, chosen, budget.risks, lead.score * budget.case_floor, left, is_risk)
         chosen += risks
         left -= sum(c.span.words for c in risks)
-        if budget.words - left < 80:  # too thin: take the next supporting points
-            more = pick(ranked, chosen, 3, lead.score * 0.6, left, main_line)
+        if budget.words - left < budget.thin:  # too thin: take the next supporting points
+            more = pick(ranked, chosen, 3, lead.score * budget.thin_floor, left, main_line)
             support += more
             chosen += more
             left -= sum(c.span.words for c in more)
