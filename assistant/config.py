@@ -35,7 +35,6 @@ class Settings(BaseSettings):
     # Cosine similarity of the best passage below which a question is refused; calibrated on
     # knowledge/eval (see benchmarks/calibrate_gate.py).
     relevance_threshold: float = 0.29
-    answer_sentences: int = 8
     max_question_chars: int = 1000
 
     answer_backend: Literal["extractive", "ollama", "openai"] = "extractive"

@@ -329,8 +329,7 @@ def build_assistant(settings: Settings, embeddings: SentenceEmbeddings | None = 
                                 rrf_k=settings.rrf_k, threshold=settings.relevance_threshold,
                                 search_dir=search_root(settings))
     retriever.lexical()  # load the saved search index at start, not on the first question
-    extractive = ExtractiveAnswerer(retriever.lexical, lambda: len(index.documents()),
-                                    max_sentences=settings.answer_sentences)
+    extractive = ExtractiveAnswerer(retriever.lexical, lambda: len(index.documents()))
     chat_model = chat_model if chat_model is not None else make_chat_model(settings)
     answerer = extractive
     if chat_model is not None:

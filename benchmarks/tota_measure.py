@@ -95,8 +95,7 @@ def _measure_here(data_dir: Path) -> dict:
     import resource
 
     from assistant.config import Settings
-    from assistant.evaluation import (evaluate, evaluate_coverage, evaluate_quality,
-                                      load_questions)
+    from assistant.evaluation import evaluate, evaluate_coverage, evaluate_quality, load_questions
     from assistant.service import build_assistant
 
     started = time.perf_counter()

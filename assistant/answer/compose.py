@@ -131,12 +131,10 @@ class ExtractiveAnswerer(Runnable[Retrieval, Answer]):
     supporting points, cases, failure modes and treaty articles that clear a relevance floor.
     """
 
-    def __init__(self, lexical: callable, documents_searched: callable, max_sentences: int = 8,
-                 per_passage: int = 3) -> None:
+    def __init__(self, lexical: callable, documents_searched: callable) -> None:
+        # The brief's length is set by Budget / DETAIL (answer/brief.py), not a sentence count.
         self._lexical = lexical
         self._documents_searched = documents_searched
-        self.max_sentences = max_sentences
-        self.per_passage = per_passage
 
     def invoke(self, retrieval: Retrieval, config: RunnableConfig | None = None,
                **kwargs) -> Answer:
