@@ -71,11 +71,13 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
+# Gradio's status line reads "processing | 0.4s" or "queue: 1/3"; a cited passage may say
+# "processing" in its own text (customs pre-arrival processing), so match the status format.
 ANSWERED = """([n]) => {
     const chat = document.querySelector('#chat').innerText;
     const done = (chat.match(/Sources/g) || []).length >= n;
     const sources = document.querySelector('#sources').innerText;
-    return done && sources.includes('[1]') && !/processing|queue/i.test(sources); }"""
+    return done && sources.includes('[1]') && !/processing [|]|queue:/i.test(sources); }"""
 
 
 def ask(page, question: str) -> None:
