@@ -239,7 +239,9 @@ def passage_fit(question: str, q, passages: list[ScoredPassage], lexical, weight
         scores = [s - f["template"] * ("indicator" in str(p.metadata.get("title", "")).lower())
                   for s, p in zip(scores, passages, strict=True)]
     best = max(scores, default=0.0)
-    return [s - best for s in scores]  # 0 for the best passage, negative for the others
+    # Treaty articles carry no sentence vectors: their order stays the retriever's.
+    return [s - best if p.metadata.get(VECTORS_KEY) else 0.0
+            for s, p in zip(scores, passages, strict=True)]  # 0 for the best, negative else
 
 
 def similar(a: Candidate, b: Candidate) -> bool:
