@@ -6,6 +6,11 @@ on its first question. Vectors and BM25 arrays are memory-mapped: several app pr
 machine share the pages. Dense search is exact (one matrix product), and a filter is a mask
 over documents broadcast to their passages, so a filtered query costs what an unfiltered one
 does (Chroma's metadata pre-filter cost 4–11x at 40,000 passages).
+
+When treaty texts share the index with the curated documents, the curated passages get a BM25
+of their own: term weights (IDF) measured over 40,000 treaty articles would rank guidance by the
+treaty library's vocabulary ("investment" is everywhere there), so curated questions are ranked,
+and their terms weighed, as with the curated documents alone.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
-FORMAT = 1
+FORMAT = 2
 FILTER_PREFIXES = {"topic": "topic", "country": "country", "sector": "sector", "region": "region"}
 
 
@@ -76,20 +81,43 @@ def split_metadata(metadatas: list[dict]) -> tuple[list[dict], np.ndarray, list[
     return docs, row_doc, own
 
 
+def _idf(bm25: bm25s.BM25 | None, n: int) -> dict[str, float]:
+    frequency = np.diff(np.asarray(bm25.scores["indptr"])) if bm25 is not None else []
+    vocab = bm25.vocab_dict if bm25 is not None else {}
+    return {t: float(np.log(1 + (n - frequency[i] + 0.5) / (frequency[i] + 0.5)))
+            for t, i in vocab.items() if t and i < len(frequency) and frequency[i]}
+
+
+def _bm25(corpus: list[list[str]]) -> bm25s.BM25 | None:
+    if not corpus:
+        return None
+    bm25 = bm25s.BM25()
+    bm25.index(corpus, show_progress=False)
+    return bm25
+
+
 class LexicalIndex:
     """BM25 and dense search over every passage, with filters as document masks."""
 
     def __init__(self, ids: list[str], texts: list[str], metadatas: RowMetadata,
-                 vectors: np.ndarray, bm25: bm25s.BM25 | None, generation: str = "") -> None:
+                 vectors: np.ndarray, bm25: bm25s.BM25 | None, generation: str = "",
+                 curated: tuple[bm25s.BM25, np.ndarray] | None = None) -> None:
         self.ids, self.texts, self.metadatas = ids, texts, metadatas
         self.vectors, self.bm25, self.generation = vectors, bm25, generation
-        n = max(len(ids), 1)
-        frequency = np.diff(np.asarray(bm25.scores["indptr"])) if bm25 is not None else []
-        vocab = bm25.vocab_dict if bm25 is not None else {}
-        # Term specificity for sentence scoring and follow-ups (answering, conversation).
-        self.idf = {t: float(np.log(1 + (n - frequency[i] + 0.5) / (frequency[i] + 0.5)))
-                    for t, i in vocab.items() if t and i < len(frequency) and frequency[i]}
+        # (BM25 over the curated rows, those rows) when agreements share the index; else None.
+        self.curated = curated
+        self._curated_idf = _idf(curated[0], len(curated[1])) if curated else {}
+        n = max(len(curated[1]) if curated else len(ids), 1)
+        # Term specificity for sentence scoring and follow-ups (answering, conversation):
+        # measured over the curated documents, the language the answers are written in.
+        self.idf = self._curated_idf if curated else _idf(bm25, n)
         self.default_idf = float(np.log(1 + (n + 0.5) / 0.5))
+        self._idf_all = _idf(bm25, max(len(ids), 1)) if curated else self.idf
+        self._treaty_rows: np.ndarray | None = None
+        if curated:
+            treaty = np.ones(len(ids), dtype=bool)
+            treaty[curated[1]] = False
+            self._treaty_rows = np.flatnonzero(treaty)
         self._row_keys = {k for own in metadatas.own for k in own}
         self._masks: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
 
@@ -101,14 +129,15 @@ class LexicalIndex:
         docs, row_doc, own = split_metadata(metadatas)
         corpus = [tokenize(f"{m.get('title', '')} {m.get('section', '')} {t}")
                   for t, m in zip(texts, metadatas, strict=True)]
-        bm25 = None
-        if corpus:
-            bm25 = bm25s.BM25()
-            bm25.index(corpus, show_progress=False)
+        treaty = np.array([docs[d].get("doc_type") == "agreement" for d in row_doc], dtype=bool)
+        curated = None
+        if treaty.any() and not treaty.all():
+            rows = np.flatnonzero(~treaty)
+            curated = (_bm25([corpus[i] for i in rows]), rows)
         matrix = np.asarray(vectors, dtype=np.float32)
         matrix = matrix.reshape(len(ids), -1) if len(ids) else np.zeros((0, 1), np.float32)
-        return cls(list(ids), list(texts), RowMetadata(docs, row_doc, own), matrix, bm25,
-                   generation)
+        return cls(list(ids), list(texts), RowMetadata(docs, row_doc, own), matrix,
+                   _bm25(corpus), generation, curated)
 
     # -- persistence -----------------------------------------------------------------------
     def save(self, folder: Path) -> None:
@@ -120,6 +149,9 @@ class LexicalIndex:
         np.save(staging / "row_doc.npy", self.metadatas.row_doc)
         if self.bm25 is not None:
             self.bm25.save(str(staging / "bm25"), show_progress=False)
+        if self.curated is not None:
+            self.curated[0].save(str(staging / "bm25-curated"), show_progress=False)
+            np.save(staging / "curated_rows.npy", self.curated[1])
         rows = {"format": FORMAT, "generation": self.generation, "ids": self.ids,
                 "texts": self.texts, "docs": self.metadatas.docs, "own": self.metadatas.own}
         (staging / "rows.json").write_text(json.dumps(rows, ensure_ascii=False), "utf-8")
@@ -136,10 +168,14 @@ class LexicalIndex:
         bm25 = None
         if (folder / "bm25").is_dir():
             bm25 = bm25s.BM25.load(str(folder / "bm25"), mmap=True, show_progress=False)
+        curated = None
+        if (folder / "bm25-curated").is_dir():
+            curated = (bm25s.BM25.load(str(folder / "bm25-curated"), mmap=True,
+                                       show_progress=False), np.load(folder / "curated_rows.npy"))
         vectors = np.load(folder / "vectors.npy", mmap_mode="r")
         row_doc = np.load(folder / "row_doc.npy")
         return cls(rows["ids"], rows["texts"], RowMetadata(rows["docs"], row_doc, rows["own"]),
-                   vectors, bm25, rows["generation"])
+                   vectors, bm25, rows["generation"], curated)
 
     # -- search ----------------------------------------------------------------------------
     def mask(self, filters: dict) -> tuple[np.ndarray, np.ndarray] | None:
@@ -166,12 +202,22 @@ class LexicalIndex:
 
     def search(self, query_terms: list[str], n: int, filters: dict,
                mask: tuple | None = None) -> list[int]:
-        """BM25: up to n passage rows with a positive score, best first."""
-        known = [t for t in query_terms if t in self.idf]
+        """BM25: up to n passage rows with a positive score, best first. A filter that keeps
+        curated documents only is searched in the curated BM25 (see the module docstring)."""
+        mask = self.mask(filters) if mask is None else mask
+        if self.curated is not None and mask is not None and \
+                not mask[0][self._treaty_rows].any():
+            bm25, rows = self.curated
+            known = [t for t in query_terms if t in self._curated_idf]
+            if not known:
+                return []
+            scores = np.array(bm25.get_scores(known))
+            scores[~mask[0][rows]] = 0.0
+            return [int(rows[i]) for i in _top(scores, n) if scores[i] > 0]
+        known = [t for t in query_terms if t in self._idf_all]
         if not known or self.bm25 is None:
             return []
         scores = np.array(self.bm25.get_scores(known))  # our own copy: masked in place
-        mask = self.mask(filters) if mask is None else mask
         if mask is not None:
             scores[~mask[0]] = 0.0
         top = _top(scores, n)
