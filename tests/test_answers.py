@@ -32,7 +32,8 @@ def test_every_line_carries_a_citation_to_a_passage_that_contains_its_sentences(
         match = CITED_LINE.match(line)
         assert match, f"uncited line: {line!r}"
         quoted = markdown_plain(re.sub(r"^- (\*\*.+?\*\*: )?", "", line[: line.rindex(" [")]))
-        passage = by_number[int(match.group(2))].text
+        # the passage's bold lead-ins are quoted without their asterisks
+        passage = re.sub(r"\*\*|__", "", by_number[int(match.group(2))].text)
         # Every whole sentence of the line is one of the passage's own sentences.
         for sentence in split_sentences(quoted):
             assert sentence in split_sentences(passage) or sentence in passage, sentence

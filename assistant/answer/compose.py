@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 
 from langchain_core.runnables import Runnable, RunnableConfig
@@ -24,6 +25,14 @@ from .brief import (
 )
 from .coverage import Verdict
 from .refusals import refusal_text
+
+_EMPHASIS = re.compile(r"(\*\*|__)(\S(?:.*?\S)?)\1")
+
+
+def quote(text: str) -> str:
+    """A quoted sentence for the answer: the document's own bold lead-ins ("**Separate the
+    asset question.**") dropped rather than shown as asterisks, the rest escaped as text."""
+    return md(_EMPHASIS.sub(r"\2", text))
 
 
 @dataclass
@@ -214,18 +223,18 @@ class ExtractiveAnswerer(Runnable[Retrieval, Answer]):
             treaty_floor = 0.0 if retrieval.agreements_first else floor
             treaties = pick(scored, chosen, budget.agreements, treaty_floor, max(left, 90))
         treaty_lines = ["**What the agreements say**"] + [
-            f"- **{md(label_for(c.passage.metadata))}**: {md(c.span.text)} {cite(c.passage)}"
+            f"- **{md(label_for(c.passage.metadata))}**: {quote(c.span.text)} {cite(c.passage)}"
             for c in treaties] if treaties else []
         lines = treaty_lines + [""] if retrieval.agreements_first else []
-        lines += [f"{md(lead.span.text)} {cite(lead.passage)}"]
+        lines += [f"{quote(lead.span.text)} {cite(lead.passage)}"]
         if support:
-            lines += [""] + [f"- {md(c.span.text)} {cite(c.passage)}" for c in support]
+            lines += [""] + [f"- {quote(c.span.text)} {cite(c.passage)}" for c in support]
         if cases:
             lines += ["", "**In practice**"] + [
-                f"- **{md(c.passage.metadata['title'])}**: {md(c.span.text)} {cite(c.passage)}"
+                f"- **{md(c.passage.metadata['title'])}**: {quote(c.span.text)} {cite(c.passage)}"
                 for c in cases]
         if risks:
-            lines += ["", "**Watch out for**"] + [f"- {md(c.span.text)} {cite(c.passage)}"
+            lines += ["", "**Watch out for**"] + [f"- {quote(c.span.text)} {cite(c.passage)}"
                                                  for c in risks]
         if treaty_lines and not retrieval.agreements_first:
             lines += [""] + treaty_lines
@@ -243,7 +252,7 @@ class ExtractiveAnswerer(Runnable[Retrieval, Answer]):
             if c.score >= floor and c.span.words <= 90:
                 best.setdefault(c.doc_id, c)
         picked = sorted(best.values(), key=lambda c: -c.score)[: budget.cases * 3]
-        lines = [f"- **{md(c.passage.metadata['title'])}**: {md(c.span.text)} {cite(c.passage)}"
+        lines = [f"- **{md(c.passage.metadata['title'])}**: {quote(c.span.text)} {cite(c.passage)}"
                  for c in picked]
         answer = Answer(retrieval.question, "\n".join(lines), False, cite.citations)
         answer.shape = "examples"
@@ -271,7 +280,7 @@ class ExtractiveAnswerer(Runnable[Retrieval, Answer]):
 
         def cell(c: Candidate) -> str:
             where = f"{label_for(c.passage.metadata)}: " if c.doc_type == "agreement" else ""
-            return _cell(f"{where}{md(c.span.text)} {cite(c.passage)}")
+            return _cell(f"{where}{quote(c.span.text)} {cite(c.passage)}")
 
         for i in range(rows):
             cells = [cell(p[i]) if i < len(p) else
@@ -302,7 +311,7 @@ class ExtractiveAnswerer(Runnable[Retrieval, Answer]):
                 else:
                     when = meta.get("last_reviewed", "date not recorded")
                     lines.append(f"- **{md(meta['title'])}** (last reviewed {md(when)}): "
-                                 f"{md(c.span.text)} {cite(c.passage)}")
+                                 f"{quote(c.span.text)} {cite(c.passage)}")
         text = refusal_text(verdict, retrieval, self._documents_searched(), lines,
                             retrieval.knowledge_date)
         answer = Answer(retrieval.question, text, refused=True, citations=cite.citations)
