@@ -46,6 +46,7 @@ class SentenceEmbeddings(Embeddings):
         from transformers.utils import logging as transformers_logging
 
         transformers_logging.disable_progress_bar()
+        self._vocabulary: dict | None = None
 
         # Two cores: more threads than that only contend.
         torch.set_num_threads(max(1, min(torch.get_num_threads(), os.cpu_count() or 1)))
@@ -89,6 +90,17 @@ class SentenceEmbeddings(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]
+
+    def is_common_word(self, word: str) -> bool:
+        """A word (or its singular) the model's tokenizer holds whole: everyday English and the
+        best-known names, as opposed to rare names it spells in pieces ("chan ##ca ##y")."""
+        vocabulary = self.model.tokenizer.get_vocab() if self._vocabulary is None \
+            else self._vocabulary
+        self._vocabulary = vocabulary
+        word = word.lower()
+        return any(w in vocabulary for w in (word, word.removesuffix("s"),
+                                             word.removesuffix("es"), word.removesuffix("ing"),
+                                             word.removesuffix("ed")))
 
     def embed_sentences(self, texts: list[str]):
         """Vectors for short sentences, stored at ingest for answer composition. The int8 copy

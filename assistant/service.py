@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import time
 from collections.abc import Iterator
@@ -15,7 +16,8 @@ from langchain_core.runnables import RunnableLambda
 
 from .answer import Answer, ExtractiveAnswerer
 from .answer.brief import intents
-from .answer.coverage import coverage_verdict, knowledge_date, related_pairs, screen_request
+from .answer.coverage import Verdict, coverage_verdict, knowledge_date, related_pairs, screen_request
+from .answer.requests import RequestModel, load_model
 from .backends import make_chat_model
 from .config import PROJECT_ROOT, Settings
 from .conversation import condense, looks_like_follow_up
@@ -39,6 +41,7 @@ class _CorpusFacts:
     knowledge_date: date | None
     indicator_docs: list[str]
     agreements_by_pair: dict[frozenset, list[str]]
+    vocabulary: list[str]  # the curated documents' terms (stems), for spotting misspellings
 
 
 _AGREEMENT_WORDS = re.compile(r"\b(agreements?|FTA|EPA|CEPA|treaty|treaties|accord|pact|"
@@ -67,6 +70,7 @@ class Assistant:
     retriever: HybridRetriever
     answerer: ExtractiveAnswerer | GenerativeAnswerer
     chat_model: BaseChatModel | None = None
+    requests: RequestModel | None = None  # learned second opinion on the kind of request
     _facts: _CorpusFacts | None = None
 
     def __post_init__(self) -> None:
@@ -124,7 +128,12 @@ class Assistant:
         retrieval.detail = detail
         known = self._corpus().knowledge_date
         retrieval.knowledge_date = known.isoformat() if known else None
-        retrieval.verdict = coverage_verdict(question, retrieval, known)
+        retrieval.verdict = coverage_verdict(question, retrieval, known, self.familiar_word)
+        refused = retrieval.verdict is not None or not retrieval.relevant
+        if refused and self.requests is not None:  # refused anyway: say why in its words
+            judged = self.requests.reason(vector)
+            if judged is not None:
+                retrieval.verdict = Verdict(judged, "")
         return retrieval
 
     def _named_agreements(self, question: str) -> list[str]:
@@ -169,8 +178,20 @@ class Assistant:
                                 if r.get("doc_type") in CURATED_TYPES}),
                 [d for d, r in documents.items() if r.get("doc_type") == "guidance"
                  and "indicator" in str(r.get("title", "")).lower()],
-                _agreements_by_pair(documents))
+                _agreements_by_pair(documents), sorted(lexical.idf))
         return self._facts
+
+    def familiar_word(self, word: str) -> bool:
+        """Whether a lower-case word is one the knowledge base uses (or misspells), or a common
+        word to the embedding model (one token of its vocabulary): not a name it lacks."""
+        stems = tokenize(word)
+        if not stems:
+            return True
+        vocabulary = self.retriever.lexical().idf
+        if stems[0] in vocabulary or self.embeddings.is_common_word(word):
+            return True
+        return len(stems[0]) >= 5 and bool(difflib.get_close_matches(
+            stems[0], self._corpus().vocabulary, n=1, cutoff=0.85))
 
     def check_question(self, question: str) -> str:
         question = (question or "").strip()
@@ -336,4 +357,7 @@ def build_assistant(settings: Settings, embeddings: SentenceEmbeddings | None = 
         verifier = CitationVerifier(embeddings, settings.support_threshold)
         answerer = GenerativeAnswerer(chat_model, extractive, verifier, settings.answer_backend,
                                       settings.min_support)
-    return Assistant(settings, index, embeddings, retriever, answerer, chat_model)
+    requests = load_model(settings.request_examples, embeddings,
+                          embedding_id(settings.embedding_model, settings.embedding_quantize),
+                          settings.data_dir / "requests")
+    return Assistant(settings, index, embeddings, retriever, answerer, chat_model, requests)

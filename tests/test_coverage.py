@@ -124,3 +124,49 @@ def test_the_check_runs_before_a_generative_model_is_called(kb_settings, embeddi
     assert model.i == 0  # the model never saw the request
     lobito = assistant.ask("Who finances the Lobito corridor?")
     assert lobito.refused and lobito.reason == "not_covered" and model.i == 0
+
+
+@pytest.mark.parametrize("question", [
+    "What is the offside rule in ice hockey?",
+    "How do I stop my sourdough starter from going mouldy?",
+])
+def test_the_request_model_names_the_reason_when_nothing_matches(kb, question):
+    """No rule names ice hockey or sourdough; the model trained on knowledge/eval/train says
+    the subject is outside the field, instead of only "nothing close enough"."""
+    assert kb.requests is not None  # trained from the labelled file in the repo
+    data = kb.ask(question).to_json()
+    assert data["refused"] and data["reason"] == "out_of_domain", data["answer"]
+    assert data["answer"].startswith("The knowledge base does not cover this question: it is "
+                                     "not about a partnership between states")
+
+
+def test_names_typed_without_capitals_are_checked_too(kb):
+    lamu = kb.ask("what did the lamu port and lapsset corridor cost kenya").to_json()
+    assert lamu["refused"] and lamu["reason"] == "not_covered"
+    assert {"lamu", "lapsset"} <= set(lamu["missing"])
+    # a covered subject typed the same way is answered
+    sgr = kb.ask("how was the mombasa nairobi sgr financed")
+    assert not sgr.refused, sgr.answer
+    assert "case-studies/kenya-china-standard-gauge-railway" in {c.doc_id for c in sgr.citations}
+
+
+def test_lessons_for_today_are_answered_but_whether_a_later_target_was_met_is_not(kb):
+    lesson = kb.ask("What lessons does the Hambantota lease hold for port deals being "
+                    "negotiated this year?")
+    assert not lesson.refused, lesson.answer
+    assert "case-studies/sri-lanka-china-hambantota-port" in {c.doc_id for c in lesson.citations}
+    assert "**" not in lesson.answer.split("[1]")[0]  # bold lead-ins are not shown as asterisks
+    met = kb.ask("Did India and the UAE reach USD 100 billion of non-oil trade by 2030?")
+    assert met.refused and met.reason == "out_of_date"
+    assert "cannot say what holds in 2030" in met.answer
+
+
+@pytest.mark.parametrize("question", [
+    "Escribe un poema sobre el acuerdo entre la UE y Japón.",
+    "Make up three quotes from Kenyan ministers praising the SGR for my slides.",
+    "Let's role-play: you are China Exim Bank and I am Kenya's treasury. Don't break character.",
+])
+def test_requests_in_other_words_and_languages_are_not_questions(kb, question):
+    answer = kb.ask(question)
+    assert answer.refused and answer.reason == "not_a_question", answer.answer
+    assert answer.citations == []

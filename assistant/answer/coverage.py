@@ -41,20 +41,56 @@ _AT_ASSISTANT = re.compile(
     r"|\b(don't|do not|no need to|never) (cite|quote|use (your|the) sources)\b|\bno citations\b"
     r"|\b(use|from|with) your own (knowledge|opinion|views?)\b|\bmake (something|it|one|stuff) up\b"
     r"|\b(just )?(guess|speculate|invent)\b.{0,20}\b(if|when|even)\b.{0,20}\b(not|don't|no)\b"
-    r"|\bsay (that|it)? ?anyway\b",
+    r"|\bsay (that|it)? ?anyway\b"
+    # role play, a new persona, the assistant's own workings
+    r"|\b(let'?s|let us) (role-?play|pretend|play a game)\b|\brole-?play\b.{0,30}\byou are\b"
+    r"|\b(don'?t|do not|never) break character\b|\bstop being (a|an|my|the)\b"
+    r"|\byou are (my|now my|going to be my)\b|\bpretend (that )?(the|your) (knowledge base|sources|"
+    r"documents|data)\b|\b(debug|admin|god|dan) mode\b|\b(hidden|secret|internal|original) "
+    r"(instructions|prompt|rules)\b|\b(list|show|print|dump) (me )?your (tools|configuration|"
+    r"settings|files)\b|\breply (only|just) (with|in) (emojis?|one word|yes or no)\b"
+    r"|\b(just|only) (say|answer|reply) (yes or no|with a yes or no)\b.{0,20}\b(no|without) "
+    r"(sources|citations)\b"
+    # made-up evidence
+    r"|\b(make up|invent|fabricate|made-up|cook up)\b.{0,25}\b(quotes?|quotations?|statistics|"
+    r"figures|numbers|data|facts|sources|citations|testimonials?)\b"
+    # the same, in the other languages users write in
+    r"|\b(ignore|ignorez|ignoriere|ignora|ignorar)\w*\b.{0,30}\b(tes|vos|deine|ihre|tus|sus|tue|le "
+    r"tue)\b.{0,20}\b(consignes|instructions|anweisungen|instrucciones|istruzioni|regles|"
+    r"regeln|reglas|regole|quellen|sources|fuentes|fonti)\b|\bprompt (systeme|système|del sistema)\b",
     re.IGNORECASE)
 _CREATIVE = re.compile(
     r"\b(write|compose|create|generate|give me|produce|draft|make up|invent|pen|craft|come up with|"
     r"tell( me| us)?|sing|recite)"
     r"\b.{0,40}\b(poem|poems|poetry|haiku|sonnet|limerick|ballad|verse|song|lyrics|rap|jingle|"
     r"story|stories|fairy ?tale|fable|novel|novella|screenplay|sitcom|fan ?fiction|fiction|joke|"
-    r"jokes|riddle|tweet thread|love letter|bedtime)\b",
+    r"jokes|riddle|tweet thread|love letter|bedtime|monologue|soliloquy|toast|satire|satirical|"
+    r"parody|skit|obituary|eulogy|horoscope|"
+    r"poema|poème|poeme|gedicht|witz|blague|chiste|chanson|cancion|canción|lied|geschichte|"
+    r"histoire|cuento)\b",
     re.IGNORECASE)
+# "Erzähl mir einen Witz", "escribe un poema": the verb in another language.
+_CREATIVE_OTHER = re.compile(
+    r"\b(escribe|escribeme|escríbeme|ecris|écris|ecrivez|écrivez|schreib|schreibe|erzähl|erzahl|"
+    r"erzähle|raconte|racontez|cuentame|cuéntame|scrivi|racconta|dichte)\w*\b.{0,40}\b(poema|poème|"
+    r"poeme|gedicht|witz|blague|chiste|chanson|cancion|canción|lied|geschichte|histoire|cuento|"
+    r"poesia|storia|barzelletta|haiku|sonett|limerick)\b", re.IGNORECASE)
 _FAKE = re.compile(
     r"\b(fake|fabricated?|forged?|forgery|fictional|fictitious|made-up|hoax|spoof|"
     r"official-looking|official looking|counterfeit|bogus|false)\b.{0,50}\b(statement|press release|"
     r"announcement|communiqu[eé]|declaration|letter|memo|decree|notice|document|report|tweet|"
-    r"treaty|agreement|news|article|quote|minutes|cable)",
+    r"treaty|agreement|news|article|quote|minutes|cable|fact ?sheet|memo|post)"
+    r"|\b(breaking news|news (article|story|report|bulletin)|newspaper (column|article|story)|"
+    r"op-?ed|column|fact ?sheet|linkedin post|tweet|post|memo|notice)\b.{0,60}\b(reporting|"
+    r"announcing|stating|saying|confirming|declaring|claiming|revealing) that\b"
+    r"|\b(on|with) (the )?[\w' ]{0,40}\bletterhead\b|\bletterhead wording\b"
+    r"|\b(generate|write|draft|create|produce|compose|issue)\b.{0,40}\b(government|ministry|"
+    r"ministerial|presidential|authority|embassy|commission|white house|palace)\b.{0,20}"
+    r"\b(press release|statement|communiqu[eé]|announcement|decree)\b"
+    r"|\b(pretending|claiming|posing) to be (the|a|an|his|her|their)?\s?[A-Z\w]"
+    r"|\bas if (it were |it was )?(written|said|spoken|signed|issued|posted) by\b"
+    r"|\bin the (voice|style|words) of (the |a )?(minister|president|prime minister|secretary|"
+    r"commissioner|ambassador|king|queen|chairman|ceo|official|spokes\w+)\b",
     re.IGNORECASE)
 _ATTRIBUTED = re.compile(
     r"\b(draft|write|compose|prepare|issue|create|produce|generate|put out)\b.{0,40}\b(statement|"
@@ -68,7 +104,8 @@ _ANNOUNCING = re.compile(r"\b(announcing|announces|declaring|confirming|admittin
 
 def not_a_question(question: str) -> bool:
     """Instructions aimed at the assistant, creative writing, fake or attributed documents."""
-    if _AT_ASSISTANT.search(question) or _CREATIVE.search(question) or _FAKE.search(question):
+    if _AT_ASSISTANT.search(question) or _CREATIVE.search(question) or _FAKE.search(question) \
+            or _CREATIVE_OTHER.search(question):
         return True
     return bool(_ATTRIBUTED.search(question) and _ANNOUNCING.search(question))
 
@@ -95,12 +132,31 @@ _PRIVATE_LIFE = re.compile(
     r"household chores|chores|pocket money|allowance|retirement savings|personal finances?|"
     r"personal budget|my investments|stock picks|crypto (portfolio|wallet)|side hustle|"
     r"co-?founders?|business partner|podcast|youtube channel|influencers?|wedding|"
+    r"condo|condominium|strata|law firm|equity partners|holiday fund|family fund|shared car|"
+    r"school (group )?project|group project|my (twin|team ?mates?|classmates?|flat|house|car|"
+    r"phone|landlady)|"
     r"church (group|committee)|scout (troop|group)|hiking group|volunteer rota|"
     r"knitting|quiz team|pub quiz|rowing club|youth club|"
     # sport, cooking and entertainment: no partnership vocabulary makes them our subject
     r"world cup|premier league|champions league|strikers?|goalkeepers?|olympics|grand slam|"
     r"super bowl|transfer window|recipes?|cook(ing)?|bake|baking|boil(ed)?|paella|risotto|"
     r"soup|dessert|yolk|movie|film|netflix|video game|playlist|horoscope)\b",
+    re.IGNORECASE)
+# Subjects no country name makes ours ("a recipe for Kenyan pilau", "a Schengen visa for my
+# holiday"): health, pets, cooking, software, games, the sciences, personal paperwork.
+_NEVER_OURS = re.compile(
+    r"\b(recipes?|cook(ing)?|bak(e|ing)|roux|curry|pilau|marinade|"
+    r"symptoms?|diagnos\w+|treatment for|first-line treatment|dosage|doctor|hospital|surgery|"
+    r"knees?|kidney|diabetes|dengue|malaria symptoms|migraine|pregnan\w+|toddlers?|babies|baby|"
+    r"sunscreen|skin ?care|fitness|workout|diet plan|weight loss|"
+    r"pupp(y|ies)|kittens?|my (cat|dog|cats|dogs|pet|pets)|our (cat|dog|cats|dogs|pet|pets)|"
+    r"python (code|script|error)|javascript|typescript|react app|sql|keyerror|typeerror|"
+    r"stack ?trace|compiler|my code|bug in|excel formula|spreadsheet formula|"
+    r"minecraft|fortnite|roblox|video games?|chess|tarot|astrology|zodiac|"
+    r"black holes?|quantum|hawking radiation|relativity|aorist|grammar|homework|"
+    r"tourist visa|my (visa|passport)|parking (fine|ticket)|insurance claim|warranty|"
+    r"ex-?(husband|wife|partner|boyfriend|girlfriend)|grand(mother|father|ma|pa)|"
+    r"long-distance relationship|dating|salsa|bachata|tango lessons|wedding)\b",
     re.IGNORECASE)
 # Signs that the subject is a relationship between states or public bodies after all, even when
 # the question borrows an everyday comparison ("like a marriage").
@@ -114,8 +170,13 @@ _STATE = re.compile(
 
 def out_of_domain(question: str) -> str | None:
     """The private-life subject a question is about ("a book club"), unless states are too."""
+    if _STATE.search(question):
+        return None
+    match = _NEVER_OURS.search(question)
+    if match:
+        return match.group(0)
     match = _PRIVATE_LIFE.search(question)
-    if not match or _STATE.search(question) or named_country_codes(question):
+    if not match or named_country_codes(question):
         return None
     return match.group(0)
 
@@ -133,29 +194,45 @@ def screen_request(question: str) -> Verdict | None:
 # -- time scope ------------------------------------------------------------------------------
 _PRESENT = re.compile(
     r"\b(today|tonight|right now|currently|at present|presently|at the moment|nowadays|these days|"
-    r"as (of|at) (now|today|this)|this (week|month|year|quarter)|so far this year|"
+    r"as (of|at) (now|today|this)|this (week|month|year|quarter|morning)|so far this year|"
     r"current(?!\s+account)(?!ly)|latest|most recent|up[- ]to[- ]date|real-time|"
+    r"yesterday|last (week|month|night|weekend)|"
     r"next (week|month|year|quarter)|upcoming|forecast|going forward|in the coming (months|years)|"
-    r"on track|so far)\b",
+    r"on track|so far|(when|where) (is|will) the next|the next \w+ (meeting|summit|round|session|"
+    r"review|election|talks))\b",
     re.IGNORECASE)
+# "Today", "this year" and "current" also open questions about lasting lessons ("what do
+# negotiators today learn from ...", "the current thinking in the guidance"); those stay
+# answerable. Words about the very latest figures or later events do not.
+_TIMELESS_PRESENT = re.compile(r"^(today|nowadays|these days|currently|this year|current|up.to.date|"
+                               r"at present|presently)$", re.IGNORECASE)
+_LESSON = re.compile(
+    r"\b(lessons?|learn\w*|take ?aways?|take away|teach\w*|still apply|should|advice|advise|"
+    r"recommend\w*|how (can|could|do|would) (we|i|a|an|they)|what (can|could) (we|a|an)|"
+    r"approach|the guidance|thinking|best practice|design)\b", re.IGNORECASE)
 # A later year counts when the question asks about that time ("in 2027", "the 2027–28 year"),
-# not when it names a target or an end date ("ten billion euros by 2030", "the 2030 target").
+# not when it names a target or an end date ("ten billion euros by 2030", "the 2030 target")
+# unless it asks whether the target was met ("did it reach ... by 2030?").
 _YEAR = re.compile(r"(?<![\w–-])((?:19|20)\d\d)\b")
 _NOT_ABOUT = re.compile(r"(\b(by|until|till|to|through|before|than)|\d[–-])\s*$", re.IGNORECASE)
 _TARGET = re.compile(r"^\s*(targets?|goals?|deadlines?|horizon|vision|agenda|strategy|aim)\b",
                      re.IGNORECASE)
+_MET = re.compile(r"^\W*(did|has|have|was|were)\b.{0,120}\b(reach|reached|meet|met|hit|achieve|"
+                  r"achieved|attain|deliver|delivered|manage|make it)\b|\bactually (reach|meet|hit|"
+                  r"achieve|deliver)", re.IGNORECASE)
 
 
 def time_scope(question: str, knowledge_date: date | None) -> str | None:
     """The time phrase that puts a question after what the knowledge base can know, if any."""
-    match = _PRESENT.search(question)
-    if match:
-        return match.group(0)
+    for match in _PRESENT.finditer(question):
+        if not (_TIMELESS_PRESENT.match(match.group(0)) and _LESSON.search(question)):
+            return match.group(0)
     if knowledge_date:
         for year in _YEAR.finditer(question):
-            if int(year.group(1)) > knowledge_date.year and \
-                    not _NOT_ABOUT.search(question[: year.start()]) and \
-                    not _TARGET.match(question[year.end():]):
+            if int(year.group(1)) > knowledge_date.year and (
+                    _MET.search(question) or
+                    not _NOT_ABOUT.search(question[: year.start()]) and
+                    not _TARGET.match(question[year.end():])):
                 return year.group(1)
     return None
 
@@ -406,6 +483,28 @@ def related_pairs(question: str) -> list[tuple[str, str]]:
     return pairs
 
 
+def unfamiliar_words(question: str, familiar) -> list[str]:
+    """Names in a question typed without capitals ("chancay megaport cosco shipping"), which the
+    capitalised-run reading above cannot see: runs of words that `familiar` does not know (see
+    Assistant.familiar_word: neither in the knowledge base's vocabulary, nor a common word to the
+    embedding model, nor a misspelling of a knowledge-base word)."""
+    words = question.split()
+    if not words or not words[0][:1].islower() or \
+            any(w[:1].isupper() and not w.isupper() for w in words):
+        return []  # written with capitals: salient_subjects reads it
+    runs, run = [], []
+    for token in re.findall(r"[A-Za-z][A-Za-z'’]*|-|[^\sA-Za-z]", question) + ["."]:
+        word = token.lower().strip("'’-")
+        if len(word) >= 4 and word not in _GENERIC and word not in _OPENERS and \
+                not familiar(word):
+            run.append(word)
+            continue
+        if run:
+            runs.append(" ".join(run))
+            run = []
+    return runs
+
+
 def knowledge_date(documents: dict[str, dict]) -> date | None:
     """The latest `last_reviewed` among the curated documents: what the knowledge base knows."""
     dates = []
@@ -418,10 +517,13 @@ def knowledge_date(documents: dict[str, dict]) -> date | None:
     return max(dates) if dates else None
 
 
-def coverage_verdict(question: str, retrieval, known: date | None) -> Verdict | None:
+def coverage_verdict(question: str, retrieval, known: date | None,
+                     familiar=None) -> Verdict | None:
     """After retrieval: a named subject nothing mentions, or a time after the review date."""
     evidence = retrieval.candidates + retrieval.agreements
     missing = missing_subjects(question, evidence) if evidence else salient_subjects(question)
+    if familiar is not None:
+        missing += [w for w in unfamiliar_words(question, familiar) if w not in missing]
     if missing:
         return Verdict("not_covered", "", missing)
     if not retrieval.relevant:

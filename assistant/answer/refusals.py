@@ -13,7 +13,7 @@ ASSISTANT_DOES = ("This assistant answers questions about designing bilateral ec
                   "instructions to drop its sources, or answer without citations.")
 DOMAIN_NOTE = ("The knowledge base covers partnerships between states, economies and public "
                "bodies (trade agreements, development programmes, infrastructure and investment "
-               "cooperation), not {what}.")
+               "cooperation){what}.")
 
 
 def _suggestions(topics: list[str]) -> list[str]:
@@ -64,9 +64,9 @@ def reason_sentence(verdict: Verdict, knowledge_date: str | None = None) -> str:
         return (f"The knowledge base{when}, so it cannot say what holds {verdict.message}; it can "
                 "only say what its documents recorded up to then.")
     if verdict.reason == "out_of_domain":
-        return ("The knowledge base does not cover this question: it is about "
-                f"{markdown_text(verdict.message)}, not a partnership between states, economies "
-                "or public bodies.")
+        about = f"about {markdown_text(verdict.message)}, not " if verdict.message else "not about "
+        return (f"The knowledge base does not cover this question: it is {about}a partnership "
+                "between states, economies or public bodies.")
     if verdict.reason == "not_a_question":
         return "I can't do that: " + ASSISTANT_DOES[0].lower() + ASSISTANT_DOES[1:]
     return REFUSAL
@@ -78,7 +78,8 @@ def refusal_text(verdict: Verdict, retrieval: Retrieval, documents_searched: int
         return no_evidence_text(retrieval, documents_searched)
     lines = [reason_sentence(verdict, knowledge_date)]
     if verdict.reason == "out_of_domain":
-        lines.append(DOMAIN_NOTE.format(what=verdict.message))
+        lines.append(DOMAIN_NOTE.format(what=f", not {verdict.message}" if verdict.message
+                                        else ""))
     if verdict.reason in ("out_of_domain", "not_a_question"):
         lines.append("Questions it can answer, for example:")
         lines += [f"- {q}" for q in _suggestions([])]
