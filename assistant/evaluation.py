@@ -47,9 +47,12 @@ class EvalReport:
 
 
 def ranked_documents(assistant: Assistant, question: str, depth: int = 30) -> tuple[list[str], bool]:
-    """Distinct documents in the order of their best passage, and whether the question passes
-    every check before answering (the similarity gate and the coverage checks)."""
-    ranked = assistant.retriever.retrieve(question, k=depth)
+    """Distinct documents in the order of their best passage, ranked as the answer ranks them
+    (with treaty texts indexed, the curated documents apart from the articles), and whether
+    the question passes every check before answering (the similarity gate and the coverage
+    checks)."""
+    ranked = assistant.retriever.retrieve(question, k=depth,
+                                          filters=assistant.answer_scope({}))
     checked = assistant.retrieve({"question": question})
     answered = checked.relevant and checked.verdict is None
     return list(dict.fromkeys(p.metadata["doc_id"] for p in ranked.passages)), answered

@@ -93,8 +93,8 @@ class Assistant:
         vector = self.embeddings.embed_query(question)
         # Treaty articles are their own kind of evidence: guidance and case studies answer,
         # agreements get their own part of the answer when they bear on the question.
-        split = not filters.get("doc_type") and self._corpus().has_agreements
-        main = {**filters, "doc_type": list(CURATED_TYPES | {"reference"})} if split else filters
+        main = self.answer_scope(filters)
+        split = main is not filters
         retrieval = self.retriever.retrieve(question, k, main, vector)
         retrieval.filters = filters
         named = self._named_agreements(question) if split else []
@@ -135,6 +135,13 @@ class Assistant:
             if judged is not None:
                 retrieval.verdict = Verdict(judged, "")
         return retrieval
+
+    def answer_scope(self, filters: dict) -> dict:
+        """The filters the main answer searches with: with treaty texts indexed and no type
+        asked for, guidance, case studies and references only (articles get their own part)."""
+        if filters.get("doc_type") or not self._corpus().has_agreements:
+            return filters
+        return {**filters, "doc_type": sorted(CURATED_TYPES | {"reference"})}
 
     def _named_agreements(self, question: str) -> list[str]:
         """The indexed treaty texts a question names by its parties ("the US–Jordan FTA")."""
