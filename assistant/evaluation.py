@@ -172,7 +172,7 @@ def _norm(text: str) -> str:
 
 
 def evaluate_quality(assistant: Assistant, rows: list[dict], detail: bool = False) -> dict:
-    sentences = gold_sentences = hits = fragments = refused = leads = 0
+    sentences = gold_sentences = hits = fragments = refused = leads = repeated = 0
     words, misses = [], []
     for row in rows:
         answer = assistant.ask(row["question"], detail=detail)
@@ -183,6 +183,7 @@ def evaluate_quality(assistant: Assistant, rows: list[dict], detail: bool = Fals
         by_n = {c.n: c for c in answer.citations}
         mine = in_gold = 0
         lines = quoted_lines(answer)
+        repeated += len(lines) - len({_norm(text) for text, _ in lines})  # one sentence twice
         leads += bool(lines) and lines[0][1] in by_n and _in_gold(by_n[lines[0][1]], row["gold"])
         for text, n in lines:
             count = max(len(_STOP.split(text)), 1)
@@ -204,6 +205,7 @@ def evaluate_quality(assistant: Assistant, rows: list[dict], detail: bool = Fals
         "key_point_hit": round(hits / max(len(rows), 1), 3),
         "lead_from_gold_section": round(leads / max(len(rows), 1), 3),
         "fragments": fragments,
+        "repeated_lines": repeated,
         "median_words": statistics.median(words) if words else 0,
         "refused": refused,
         "misses": misses,

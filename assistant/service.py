@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,7 +15,14 @@ from langchain_core.runnables import RunnableLambda
 
 from .answer import Answer, ExtractiveAnswerer
 from .answer.brief import intents
-from .answer.coverage import Verdict, coverage_verdict, knowledge_date, related_pairs, screen_request
+from .answer.coverage import (
+    Verdict,
+    asks_about_agreements,
+    coverage_verdict,
+    knowledge_date,
+    related_pairs,
+    screen_request,
+)
 from .answer.requests import RequestModel, load_model
 from .backends import make_chat_model
 from .config import PROJECT_ROOT, Settings
@@ -43,9 +49,6 @@ class _CorpusFacts:
     agreements_by_pair: dict[frozenset, list[str]]
     vocabulary: list[str]  # the curated documents' terms (stems), for spotting misspellings
 
-
-_AGREEMENT_WORDS = re.compile(r"\b(agreements?|FTA|EPA|CEPA|treaty|treaties|accord|pact|"
-                              r"partnership agreement)\b", re.IGNORECASE)
 
 
 def _agreements_by_pair(documents: dict[str, dict]) -> dict[frozenset, list[str]]:
@@ -101,7 +104,12 @@ class Assistant:
         if split:
             scope = {"doc_id": named} if named else {"doc_type": "agreement"}
             treaties = self.retriever.retrieve(question, 3, {**filters, **scope}, vector)
-            retrieval.agreements = treaties.passages if treaties.relevant else []
+            # Articles bear on the question when it names one or asks about agreements, or when
+            # they match it better than the guidance and case studies do; otherwise three
+            # loosely related articles only dilute a guidance answer.
+            bears = bool(named or asks_about_agreements(question)) or \
+                treaties.best_similarity >= retrieval.best_similarity
+            retrieval.agreements = treaties.passages if treaties.relevant and bears else []
             retrieval.agreements_first = bool(named and retrieval.agreements)
             # A question about a treaty the library holds is answerable from its text alone.
             retrieval.relevant = retrieval.relevant or retrieval.agreements_first
@@ -145,7 +153,7 @@ class Assistant:
 
     def _named_agreements(self, question: str) -> list[str]:
         """The indexed treaty texts a question names by its parties ("the US–Jordan FTA")."""
-        if not _AGREEMENT_WORDS.search(question):
+        if not asks_about_agreements(question):
             return []
         by_pair = self._corpus().agreements_by_pair
         found: list[str] = []

@@ -194,7 +194,8 @@ class ExtractiveAnswerer(Runnable[Retrieval, Answer]):
         # drawn on it, its best span joins the supporting points when it is close enough.
         top = next((c for c in candidates if c.rank == 0), None)
         if top and top.score >= lead.score * WEIGHTS["keep_top"] and top.span.words <= left \
-                and not any(c.passage.id == top.passage.id or similar(c, top) for c in chosen):
+                and not any(c.passage.id == top.passage.id or similar(c, top)
+                            for c in chosen + support):
             support.insert(0, top)
         chosen += support
         left -= sum(c.span.words for c in support)

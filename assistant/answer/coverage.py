@@ -517,10 +517,22 @@ def knowledge_date(documents: dict[str, dict]) -> date | None:
     return max(dates) if dates else None
 
 
+_AGREEMENT_WORDS = re.compile(r"\b(agreements?|FTA|EPA|CEPA|treaty|treaties|accord|pact|"
+                              r"partnership agreement)\b", re.IGNORECASE)
+
+
+def asks_about_agreements(question: str) -> bool:
+    return bool(_AGREEMENT_WORDS.search(question))
+
+
 def coverage_verdict(question: str, retrieval, known: date | None,
                      familiar=None) -> Verdict | None:
-    """After retrieval: a named subject nothing mentions, or a time after the review date."""
-    evidence = retrieval.candidates + retrieval.agreements
+    """After retrieval: a named subject nothing mentions, or a time after the review date.
+    Treaty articles count as mentioning a subject only for questions about agreements: one
+    article that names the EBRD in passing is not material on how the EBRD lends."""
+    treaties = retrieval.agreements if retrieval.agreements_first or \
+        asks_about_agreements(question) else []
+    evidence = retrieval.candidates + treaties
     missing = missing_subjects(question, evidence) if evidence else salient_subjects(question)
     if familiar is not None:
         missing += [w for w in unfamiliar_words(question, familiar) if w not in missing]
