@@ -446,10 +446,35 @@ def missing_subjects(question: str, passages: list[ScoredPassage]) -> list[str]:
         return any(re.search(rf"(?<![a-z]){re.escape(normalise(n))}(?![a-z])", text)
                    for n in names_of(code))
 
+    # An agreement named by its two parties ("the Japan–UK CEPA") needs a document about that
+    # pair (both among its countries, or in its title), not one that mentions both in passing.
+    partners = [{c for c in (p.metadata.get("countries") or "").split(", ") if c}
+                for p in passages]
+    titles = [normalise(p.metadata.get("title", "")) for p in passages]
+    named_agreements = agreement_pairs(question)
     for a, b in dict.fromkeys(named_pairs(question) + related_pairs(question)):
+        acronym = named_agreements.get((a, b))
         if not any(mentions(t, a) and mentions(t, b) for t in documents):
             missing.append(f"the {country_name(a)}–{country_name(b)} relationship")
+        elif acronym and not any({a, b} <= codes for codes in partners) and \
+                not any(mentions(t, a) and mentions(t, b) for t in titles) and \
+                not any(mentions(normalise(p.text), a) and mentions(normalise(p.text), b) and
+                        re.search(rf"\b{acronym}\b", p.text) for p in passages):
+            missing.append(f"an agreement between {country_name(a)} and {country_name(b)}")
     return missing
+
+
+def agreement_pairs(question: str) -> dict[tuple[str, str], str]:
+    """Pairs that name an agreement by its parties and acronym ("the Japan–UK CEPA", "EU-Australia
+    FTA"), with the acronym: a name that exact needs a document about that pair."""
+    from ..regions import _country_names
+
+    names = _country_names()
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    pattern = (rf"(?<![\w])({alternatives})\s*[–—/-]\s*(?:the\s+)?({alternatives})(?![\w])"
+               rf"(?:'s)?\s+(?:[\w-]+\s+){{0,2}}?(FTA|EPA|CEPA|CECA|DEA|DEPA|BIT|TIFA|CETA)\b")
+    return {(names[m.group(1)], names[m.group(2)]): m.group(3)
+            for m in re.finditer(pattern, question) if names[m.group(1)] != names[m.group(2)]}
 
 
 def _name_combinations(codes: list[str]) -> list[tuple[str, ...]]:
