@@ -173,6 +173,7 @@ def _norm(text: str) -> str:
 
 def evaluate_quality(assistant: Assistant, rows: list[dict], detail: bool = False) -> dict:
     sentences = gold_sentences = hits = fragments = refused = leads = repeated = 0
+    curated = curated_gold = 0  # the same, leaving out "What the agreements say"
     words, misses = [], []
     for row in rows:
         answer = assistant.ask(row["question"], detail=detail)
@@ -190,6 +191,9 @@ def evaluate_quality(assistant: Assistant, rows: list[dict], detail: bool = Fals
             mine += count
             if n in by_n and _in_gold(by_n[n], row["gold"]):
                 in_gold += count
+            if n not in by_n or by_n[n].doc_type != "agreement":
+                curated += count
+                curated_gold += count if n in by_n and _in_gold(by_n[n], row["gold"]) else 0
             fragments += is_fragment_line(text)
         sentences += mine
         gold_sentences += in_gold
@@ -202,6 +206,7 @@ def evaluate_quality(assistant: Assistant, rows: list[dict], detail: bool = Fals
     return {
         "questions": len(rows),
         "sentence_precision": round(gold_sentences / max(sentences, 1), 3),
+        "precision_without_treaty_lines": round(curated_gold / max(curated, 1), 3),
         "key_point_hit": round(hits / max(len(rows), 1), 3),
         "lead_from_gold_section": round(leads / max(len(rows), 1), 3),
         "fragments": fragments,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -61,6 +62,26 @@ def _agreements_by_pair(documents: dict[str, dict]) -> dict[frozenset, list[str]
     return out
 
 
+_ABOUT_TEXT = re.compile(r"\b(says?|said|provides?|provisions?|articles?|text|clauses?|chapters?|"
+                         r"wording|stipulates?|commit(s|ments?)?|obligations?|rules? on)\b",
+                         re.IGNORECASE)
+
+
+def treaty_topic(question: str) -> str:
+    """What a question asks of a treaty it names, without the names: "What does the Japan–Mexico
+    agreement say about supporting industries?" -> "supporting industries"."""
+    from .regions import _country_names
+
+    names = "|".join(re.escape(n) for n in sorted(_country_names(), key=len, reverse=True))
+    topic = re.sub(rf"(?<![\w])(?:{names})(?![\w])", " ", question)
+    topic = re.sub(r"\b(what|how|does|do|did|is|are|the|a|an|say|says|said|about|on|in|of|its|"
+                   r"their|under|agreements?|FTA|EPA|CEPA|CECA|treaty|treaties|accord|pact|"
+                   r"economic partnership|free trade|text|provide|provides|provisions?|"
+                   r"regarding|concerning|with respect to|and)\b", " ", topic, flags=re.IGNORECASE)
+    topic = re.sub(r"[\s?.,;:–—-]+", " ", topic).strip()
+    return topic if len(topic) >= 4 else ""
+
+
 class QuestionError(ValueError):
     """A question the assistant will not take (empty, too long); the message says why."""
 
@@ -103,14 +124,29 @@ class Assistant:
         named = self._named_agreements(question) if split else []
         if split:
             scope = {"doc_id": named} if named else {"doc_type": "agreement"}
-            treaties = self.retriever.retrieve(question, 3, {**filters, **scope}, vector)
+            treaties = None
+            topic = treaty_topic(question) if named else ""
+            if topic:  # within the named treaty, its parties and "agreement" are in every article
+                treaties = self.retriever.retrieve(topic, 3, {**filters, **scope})
+            if treaties is None or not treaties.relevant:  # a one-word topic may not clear it
+                treaties = self.retriever.retrieve(question, 3, {**filters, **scope}, vector)
             # Articles bear on the question when it names one or asks about agreements, or when
             # they match it better than the guidance and case studies do; otherwise three
             # loosely related articles only dilute a guidance answer.
-            bears = bool(named or asks_about_agreements(question)) or \
-                treaties.best_similarity >= retrieval.best_similarity
+            bears = bool(named or asks_about_agreements(question))
             retrieval.agreements = treaties.passages if treaties.relevant and bears else []
-            retrieval.agreements_first = bool(named and retrieval.agreements)
+            # The named treaty's text leads, unless the question is not about its text and a
+            # case study of that same pair answers ("How did the Australia–Singapore digital
+            # agreement separate binding rules...": the DEA case study, not the 2003 FTA).
+            def countries(metadata: dict) -> set[str]:
+                return {c for c in str(metadata.get("countries") or "").split(", ") if c}
+
+            top = retrieval.passages[0].metadata if retrieval.passages else {}
+            studied = bool(retrieval.relevant and retrieval.agreements and
+                           not _ABOUT_TEXT.search(question) and
+                           top.get("doc_type") == "case-study" and
+                           countries(top) >= countries(retrieval.agreements[0].metadata))
+            retrieval.agreements_first = bool(named and retrieval.agreements and not studied)
             # A question about a treaty the library holds is answerable from its text alone.
             retrieval.relevant = retrieval.relevant or retrieval.agreements_first
         if shape == "comparison":

@@ -223,10 +223,13 @@ class ExtractiveAnswerer(Runnable[Retrieval, Answer]):
             scored = self._score(retrieval.question, retrieval, retrieval.agreements)
             treaty_floor = 0.0 if retrieval.agreements_first else floor
             treaties = pick(scored, chosen, budget.agreements, treaty_floor, max(left, 90))
-        treaty_lines = ["**What the agreements say**"] + [
-            f"- **{md(label_for(c.passage.metadata))}**: {quote(c.span.text)} {cite(c.passage)}"
-            for c in treaties] if treaties else []
-        lines = treaty_lines + [""] if retrieval.agreements_first else []
+
+        def treaty_lines() -> list[str]:  # numbered where they stand: first or last
+            return ["**What the agreements say**"] + [
+                f"- **{md(label_for(c.passage.metadata))}**: {quote(c.span.text)} "
+                f"{cite(c.passage)}" for c in treaties] if treaties else []
+
+        lines = treaty_lines() + [""] if treaties and retrieval.agreements_first else []
         lines += [f"{quote(lead.span.text)} {cite(lead.passage)}"]
         if support:
             lines += [""] + [f"- {quote(c.span.text)} {cite(c.passage)}" for c in support]
@@ -237,8 +240,8 @@ class ExtractiveAnswerer(Runnable[Retrieval, Answer]):
         if risks:
             lines += ["", "**Watch out for**"] + [f"- {quote(c.span.text)} {cite(c.passage)}"
                                                  for c in risks]
-        if treaty_lines and not retrieval.agreements_first:
-            lines += [""] + treaty_lines
+        if treaties and not retrieval.agreements_first:
+            lines += [""] + treaty_lines()
         answer = Answer(retrieval.question, "\n".join(lines), False, cite.citations)
         answer.shape = "brief"
         return answer
