@@ -15,7 +15,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from langchain_core.runnables import RunnableLambda
 
 from .answer import Answer, ExtractiveAnswerer
-from .answer.brief import intents
+from .answer.brief import case_asked_about, intents
 from .answer.coverage import (
     Verdict,
     asks_about_agreements,
@@ -204,10 +204,10 @@ class Assistant:
         if not retrieval.passages or filters.get("doc_id"):
             return
         wanted: list[str] = []
-        top = retrieval.passages[0].metadata
-        if top["doc_type"] == "case-study" and \
-                sum(p.metadata["doc_id"] == top["doc_id"] for p in retrieval.passages) >= 2:
-            wanted.append(top["doc_id"])
+        case = case_asked_about(retrieval.passages)  # the brief's own reading of the subject
+        if case and any(p.metadata["doc_id"] == case and p.metadata["doc_type"] == "case-study"
+                        for p in retrieval.passages):
+            wanted.append(case)
         if "metrics" in intents(retrieval.question):
             wanted += [d for d in self._corpus().indicator_docs if d not in wanted]
         if not wanted:

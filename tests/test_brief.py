@@ -139,3 +139,15 @@ def test_sentence_vectors_pooled_at_ingest_mean_each_sentence(kb, embeddings):
         assert (nearest == np.arange(len(sentences))).mean() >= 0.8, (text[:80], nearest)
         checked += 1
     assert checked >= 3
+
+
+def test_a_case_named_in_the_question_answers_even_when_guidance_citing_it_ranks_first(kb):
+    """The guidance on labour mechanisms cites the Silao case and ranks just ahead of the case
+    study; the case study's own Results section is closest in meaning, and it answers."""
+    answer = kb.ask("What did the first facility-specific labour case under the USMCA, at the "
+                    "Silao truck plant, actually achieve for workers?")
+    assert not answer.refused, answer.answer
+    first = answer.citations[0]
+    assert first.doc_id == "case-studies/usmca-rapid-response-labor-mechanism"
+    assert "Results" in (first.section or "")
+    assert "Silao" in answer.answer.splitlines()[0]

@@ -135,6 +135,12 @@ def case_asked_about(passages: list[ScoredPassage]) -> str | None:
     if not passages:
         return None
     top = passages[0].metadata
+    # A case the question names may rank just behind a guidance passage that cites it ("the
+    # first case under the USMCA, at the Silao plant"): the closest passage by meaning decides.
+    closest = max(passages[:5], key=lambda p: p.similarity).metadata
+    if top["doc_type"] != "case-study" and closest["doc_type"] == "case-study" and \
+            sum(p.metadata["doc_id"] == closest["doc_id"] for p in passages[:5]) >= 2:
+        return closest["doc_id"]
     if top["doc_type"] != "case-study" or \
             sum(p.metadata["doc_id"] == top["doc_id"] for p in passages[:5]) >= 2:
         return top["doc_id"]
