@@ -112,7 +112,8 @@ class LexicalIndex:
         # measured over the curated documents, the language the answers are written in.
         self.idf = self._curated_idf if curated else _idf(bm25, n)
         self.default_idf = float(np.log(1 + (n + 0.5) / 0.5))
-        self._idf_all = _idf(bm25, max(len(ids), 1)) if curated else self.idf
+        # Terms the whole-index BM25 knows (its vocabulary; no second IDF table needed).
+        self._known_all = bm25.vocab_dict if curated else self.idf
         self._treaty_rows: np.ndarray | None = None
         if curated:
             treaty = np.ones(len(ids), dtype=bool)
@@ -214,7 +215,7 @@ class LexicalIndex:
             scores = np.array(bm25.get_scores(known))
             scores[~mask[0][rows]] = 0.0
             return [int(rows[i]) for i in _top(scores, n) if scores[i] > 0]
-        known = [t for t in query_terms if t in self._idf_all]
+        known = [t for t in query_terms if t in self._known_all]
         if not known or self.bm25 is None:
             return []
         scores = np.array(self.bm25.get_scores(known))  # our own copy: masked in place

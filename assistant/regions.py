@@ -107,10 +107,21 @@ def names_of(code: str) -> tuple[str, ...]:
     return tuple(name for name, c in _country_names().items() if c == code)
 
 
+def countries_of(metadata: dict) -> list[str]:
+    """The country codes a document's or passage's metadata lists ("JPN, MEX")."""
+    return [c for c in str(metadata.get("countries") or "").split(", ") if c]
+
+
+@cache
+def name_alternatives() -> str:
+    """Every country name as one regex alternation, longest first; built once."""
+    return "|".join(re.escape(n) for n in sorted(_country_names(), key=len, reverse=True))
+
+
 @cache
 def _pair_pattern() -> re.Pattern:
     """Two country names joined as partners; built once (it runs on every question)."""
-    names = "|".join(re.escape(n) for n in sorted(_country_names(), key=len, reverse=True))
+    names = name_alternatives()
     joint = r"\s*(?:[–—/-]|\s+and\s+|\s+with\s+)\s*"
     return re.compile(rf"(?<![\w.])({names}){joint}({names})(?![\w])")
 

@@ -34,7 +34,7 @@ from .generation import GenerativeAnswerer
 from .ingestion import Ingestor, IngestReport, writer_lock
 from .lexical import publish_search_index, search_root
 from .prompts import CONDENSE_SYSTEM, CONDENSE_USER
-from .regions import named_pairs
+from .regions import countries_of, name_alternatives, named_pairs
 from .retrieval import HybridRetriever, Retrieval, tokenize
 from .shapes import answer_shape, compared_subjects, comparison_aspect
 from .store import CATALOGUE_SUFFIX, REBUILD_SUFFIX, KnowledgeIndex, finish_rebuild, make_client
@@ -56,7 +56,7 @@ def _agreements_by_pair(documents: dict[str, dict]) -> dict[frozenset, list[str]
     """Bilateral treaty texts by their two parties, for questions that name an agreement."""
     out: dict[frozenset, list[str]] = {}
     for doc_id, record in documents.items():
-        codes = [c for c in str(record.get("countries") or "").split(", ") if c]
+        codes = countries_of(record)
         if record.get("doc_type") == "agreement" and len(codes) == 2:
             out.setdefault(frozenset(codes), []).append(doc_id)
     return out
@@ -70,10 +70,7 @@ _ABOUT_TEXT = re.compile(r"\b(says?|said|provides?|provisions?|articles?|text|cl
 def treaty_topic(question: str) -> str:
     """What a question asks of a treaty it names, without the names: "What does the Japan–Mexico
     agreement say about supporting industries?" -> "supporting industries"."""
-    from .regions import _country_names
-
-    names = "|".join(re.escape(n) for n in sorted(_country_names(), key=len, reverse=True))
-    topic = re.sub(rf"(?<![\w])(?:{names})(?![\w])", " ", question)
+    topic = re.sub(rf"(?<![\w])(?:{name_alternatives()})(?![\w])", " ", question)
     topic = re.sub(r"\b(what|how|does|do|did|is|are|the|a|an|say|says|said|about|on|in|of|its|"
                    r"their|under|agreements?|FTA|EPA|CEPA|CECA|treaty|treaties|accord|pact|"
                    r"economic partnership|free trade|text|provide|provides|provisions?|"
@@ -130,22 +127,19 @@ class Assistant:
                 treaties = self.retriever.retrieve(topic, 3, {**filters, **scope})
             if treaties is None or not treaties.relevant:  # a one-word topic may not clear it
                 treaties = self.retriever.retrieve(question, 3, {**filters, **scope}, vector)
-            # Articles bear on the question when it names one or asks about agreements, or when
-            # they match it better than the guidance and case studies do; otherwise three
-            # loosely related articles only dilute a guidance answer.
+            # Articles bear on the question when it names one or asks about agreements;
+            # otherwise three loosely related articles only dilute a guidance answer.
             bears = bool(named or asks_about_agreements(question))
             retrieval.agreements = treaties.passages if treaties.relevant and bears else []
             # The named treaty's text leads, unless the question is not about its text and a
             # case study of that same pair answers ("How did the Australia–Singapore digital
             # agreement separate binding rules...": the DEA case study, not the 2003 FTA).
-            def countries(metadata: dict) -> set[str]:
-                return {c for c in str(metadata.get("countries") or "").split(", ") if c}
-
             top = retrieval.passages[0].metadata if retrieval.passages else {}
             studied = bool(retrieval.relevant and retrieval.agreements and
                            not _ABOUT_TEXT.search(question) and
                            top.get("doc_type") == "case-study" and
-                           countries(top) >= countries(retrieval.agreements[0].metadata))
+                           set(countries_of(top)) >=
+                           set(countries_of(retrieval.agreements[0].metadata)))
             retrieval.agreements_first = bool(named and retrieval.agreements and not studied)
             # A question about a treaty the library holds is answerable from its text alone.
             retrieval.relevant = retrieval.relevant or retrieval.agreements_first

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..regions import country_name, named_pairs, names_of
+from ..regions import countries_of, country_name, name_alternatives, named_pairs, names_of
 from ..retrieval import ScoredPassage
 
 REASONS = ("not_covered", "out_of_date", "out_of_domain", "not_a_question", "no_evidence")
@@ -424,7 +424,7 @@ def missing_subjects(question: str, passages: list[ScoredPassage]) -> list[str]:
     initials: list[set[str]] = []
     for p in passages:
         meta = p.metadata
-        codes = [c for c in (meta.get("countries") or "").split(", ") if c]
+        codes = countries_of(meta)
         countries = " ".join(n for c in codes for n in names_of(c))
         if meta["doc_id"] not in by_doc:
             by_doc[meta["doc_id"]] = [normalise(f"{meta.get('title', '')} "
@@ -448,8 +448,7 @@ def missing_subjects(question: str, passages: list[ScoredPassage]) -> list[str]:
 
     # An agreement named by its two parties ("the Japan–UK CEPA") needs a document about that
     # pair (both among its countries, or in its title), not one that mentions both in passing.
-    partners = [{c for c in (p.metadata.get("countries") or "").split(", ") if c}
-                for p in passages]
+    partners = [set(countries_of(p.metadata)) for p in passages]
     titles = [normalise(p.metadata.get("title", "")) for p in passages]
     named_agreements = agreement_pairs(question)
     for a, b in dict.fromkeys(named_pairs(question) + related_pairs(question)):
@@ -470,7 +469,7 @@ def agreement_pairs(question: str) -> dict[tuple[str, str], str]:
     from ..regions import _country_names
 
     names = _country_names()
-    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    alternatives = name_alternatives()
     pattern = (rf"(?<![\w])({alternatives})\s*[–—/-]\s*(?:the\s+)?({alternatives})(?![\w])"
                rf"(?:'s)?\s+(?:[\w-]+\s+){{0,2}}?(FTA|EPA|CEPA|CECA|DEA|DEPA|BIT|TIFA|CETA)\b")
     return {(names[m.group(1)], names[m.group(2)]): m.group(3)
@@ -496,7 +495,7 @@ def related_pairs(question: str) -> list[tuple[str, str]]:
     from ..regions import _country_names
 
     names = _country_names()
-    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    alternatives = name_alternatives()
     pairs = []
     for pattern in (rf"(?<![\w])({alternatives}){_RELATION}(?:the\s+)?({alternatives})(?![\w])",
                     rf"\bbetween\s+(?:the\s+)?({alternatives})\s+and\s+(?:the\s+)?"
