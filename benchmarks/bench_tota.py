@@ -92,6 +92,9 @@ def main() -> None:
     parser.add_argument("--fp32", action="store_true",
                         help="default fp32 model instead of int8 (about 2x slower ingest)")
     parser.add_argument("--limit", type=int, help="only the first N agreements")
+    parser.add_argument("--all-english", action="store_true",
+                        help="all English texts (424), plurilateral ones included, not only "
+                             "the 301 bilateral")
     parser.add_argument("--fresh", action="store_true", help="re-ingest even if already built")
     parser.add_argument("--ingest-only", action="store_true")
     parser.add_argument("--synthetic", default="41000,100000",
@@ -103,7 +106,7 @@ def main() -> None:
     quantize = not args.fp32
     if not TOTA.is_dir():
         raise SystemExit(f"the ToTA corpus is not at {TOTA}")
-    agreements = english_agreements(TOTA)[: args.limit]
+    agreements = english_agreements(TOTA, bilateral_only=not args.all_english)[: args.limit]
     tag = f"{'int8' if quantize else 'fp32'}-{len(agreements)}"
     runs = {"knowledge only": (args.dir / f"kb-{tag}", []),
             f"knowledge + {len(agreements)} agreements": (args.dir / f"full-{tag}", agreements)}
