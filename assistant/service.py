@@ -21,6 +21,7 @@ from .answer.coverage import (
     asks_about_agreements,
     coverage_verdict,
     knowledge_date,
+    mentions_agreement,
     related_pairs,
     screen_request,
 )
@@ -183,7 +184,7 @@ class Assistant:
 
     def _named_agreements(self, question: str) -> list[str]:
         """The indexed treaty texts a question names by its parties ("the US–Jordan FTA")."""
-        if not asks_about_agreements(question):
+        if not mentions_agreement(question):
             return []
         by_pair = self._corpus().agreements_by_pair
         found: list[str] = []

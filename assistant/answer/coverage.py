@@ -545,8 +545,21 @@ _AGREEMENT_WORDS = re.compile(r"\b(agreements?|FTA|EPA|CEPA|treaty|treaties|acco
                               r"partnership agreement)\b", re.IGNORECASE)
 
 
-def asks_about_agreements(question: str) -> bool:
+def mentions_agreement(question: str) -> bool:
+    """Any word for an agreement: where a question may name one by its parties."""
     return bool(_AGREEMENT_WORDS.search(question))
+
+
+# What signed agreements hold, as opposed to how to design one: agreements in the plural
+# ("how do FTAs handle...", "which agreements..."), treaties, or their provisions and text.
+# "Our agreement" / "a new agreement" is a design question the guidance answers.
+_LIBRARY_WORDS = re.compile(r"\b(agreements|FTAs|EPAs|CEPAs|treaty|treaties|accords|pacts|"
+                            r"provisions?|clauses?|articles?|chapters?|legal texts?|treaty texts?|"
+                            r"wording)\b", re.IGNORECASE)
+
+
+def asks_about_agreements(question: str) -> bool:
+    return bool(_LIBRARY_WORDS.search(question))
 
 
 def coverage_verdict(question: str, retrieval, known: date | None,
