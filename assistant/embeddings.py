@@ -232,10 +232,8 @@ class SentenceEmbeddings(Embeddings):
             raise RuntimeError("the int8 embedding model needs ONNX Runtime and the `onnx` "
                                "package (see the log); install them or turn quantization off")
         self.runtime = "onnx" if graphs else "torch"
-        self._graphs, self._folder = graphs, folder
         self._model = _OnnxModel(graphs[1] if quantize else graphs[0]) if graphs \
             else _TorchModel(folder)
-        self._sentence_model = self._model if quantize else None
         self._vocabulary: dict | None = None
         self.batch_size = batch_size
         self.name = embedding_id(model_name, quantize)
@@ -294,10 +292,7 @@ class SentenceEmbeddings(Embeddings):
                                              word.removesuffix("ed")))
 
     def embed_sentences(self, texts: list[str]) -> np.ndarray:
-        """Vectors for short sentences, stored at ingest for answer composition. The int8 graph
-        halves the cost; answers only rank a passage's sentences against each other with
-        them, where its vectors agree with fp32 closely."""
-        if self._sentence_model is None:
-            self._sentence_model = _OnnxModel(self._graphs[1]) if self._graphs \
-                else _TorchModel(self._folder, quantize=True)
-        return self._encode(self._sentence_model, texts, 32)[0]
+        """Vectors for the few sentences not pooled from a passage's tokens (headings, text past
+        the 256-token window), stored at ingest for answer composition: the same model as the
+        passages, so both kinds of sentence vector agree."""
+        return self._encode(self._model, texts, 32)[0]
