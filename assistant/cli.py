@@ -191,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     eval_p.add_argument("--json", action="store_true")
     eval_p.add_argument("--split", choices=["dev", "dev-b", "test"], default="test",
                         help="half of the coverage and quality sets (dev and dev-b are for "
-                             "tuning; dev-b is coverage only)")
+                             "tuning)")
     eval_p.add_argument("--misses", action="store_true", help="list every miss")
     hash_p = sub.add_parser("hash-password", help="hash a password for ASSISTANT_AUTH "
                             "(asks for it, or reads one line from standard input)")
