@@ -1,11 +1,11 @@
 """The embedding model: all-MiniLM-L6-v2 loaded from the package that carries its weights.
 
-It runs on ONNX Runtime. The ONNX graphs (fp32, and int8 for bulk collections and for sentence
-vectors) are exported from the packaged PyTorch weights once per machine and cached; after that
-neither PyTorch nor sentence-transformers is imported, which takes about 6 s off every
-`ingest.py` and `app.py` start. Vectors are those of sentence-transformers (mean pooling over
-the tokens, unit length): the export is checked against PyTorch before it is cached, and
-`tests/test_embeddings.py` compares the two on real passages.
+It runs on ONNX Runtime. The ONNX graphs (fp32, and int8 for bulk collections) are exported
+from the packaged PyTorch weights once per machine and cached; after that neither PyTorch nor
+sentence-transformers is imported, which takes about 6 s off every `ingest.py` and `app.py`
+start. Vectors are those of sentence-transformers (mean pooling over the tokens, unit length):
+the export is checked against PyTorch before it is cached, and `tests/test_embeddings.py`
+compares the two on real passages.
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ class _TorchModel:
     """The packaged weights on PyTorch: the reference the export is checked against, and the
     fallback where no ONNX graph can be made."""
 
-    def __init__(self, folder: Path, quantize: bool = False, attention: str = "sdpa") -> None:
+    def __init__(self, folder: Path, attention: str = "sdpa") -> None:
         import torch
         from transformers import AutoModel
         from transformers.utils import logging as transformers_logging
@@ -103,11 +103,6 @@ class _TorchModel:
         torch.set_num_threads(max(1, min(torch.get_num_threads(), os.cpu_count() or 1)))
         self.torch = torch
         self.model = AutoModel.from_pretrained(str(folder), attn_implementation=attention).eval()
-        if quantize:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                self.model = torch.ao.quantization.quantize_dynamic(
-                    self.model, {torch.nn.Linear}, dtype=torch.qint8)
 
     def __call__(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         with self.torch.inference_mode():
@@ -140,12 +135,11 @@ def export(folder: Path, target: Path) -> tuple[Path, Path]:
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from onnxruntime.transformers import optimizer
 
-    reference = _TorchModel(folder)
     # Exported from plain (eager) attention, which ONNX Runtime's BERT optimizer fuses into
     # its Attention, SkipLayerNormalization and BiasGelu kernels: measured 1.5x the unfused
-    # graph's speed in fp32, and 1.6x in int8.
-    traced = _TorchModel(folder, attention="eager").model
-    config = traced.config
+    # graph's speed in fp32, and 1.6x in int8. The same model is the reference it is checked by.
+    reference = _TorchModel(folder, attention="eager")
+    config = reference.model.config
 
     class HiddenStates(torch.nn.Module):
         def __init__(self, model):
@@ -162,7 +156,7 @@ def export(folder: Path, target: Path) -> tuple[Path, Path]:
     sample = (ids, (ids > 0).long(), torch.zeros_like(ids))
     # eval() on the wrapper too: the exporter restores the wrapper's mode afterwards, and a
     # fresh module is in training mode, which would switch dropout on in the reference.
-    graph = HiddenStates(traced).eval()
+    graph = HiddenStates(reference.model).eval()
     target.mkdir(parents=True, exist_ok=True)
     fp32, int8 = target / "model.onnx", target / "model-int8.onnx"
     root = logging.getLogger()
@@ -238,7 +232,7 @@ class SentenceEmbeddings(Embeddings):
         self.batch_size = batch_size
         self.name = embedding_id(model_name, quantize)
 
-    def _encode(self, model, texts: list[str], batch_size: int,
+    def _encode(self, texts: list[str], batch_size: int,
                 keep_tokens: bool = False) -> tuple[np.ndarray, list]:
         """Mean-pooled unit vectors, and with `keep_tokens` each text's token offsets and
         contextual token vectors. Batches are cut from texts sorted by length, so padding
@@ -255,7 +249,7 @@ class SentenceEmbeddings(Embeddings):
             for row, e in enumerate(encoded):
                 ids[row, : len(e.ids)] = e.ids
                 mask[row, : len(e.ids)] = 1
-            hidden = model(ids, mask)
+            hidden = self._model(ids, mask)
             weights = mask[..., None].astype(np.float32)
             pooled = (hidden * weights).sum(1) / np.maximum(weights.sum(1), 1e-9)
             vectors[chosen] = pooled / np.maximum(
@@ -267,15 +261,13 @@ class SentenceEmbeddings(Embeddings):
         return vectors, tokens
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self._encode(self._model, texts, self.batch_size)[0].tolist()
+        return self._encode(texts, self.batch_size)[0].tolist()
 
     def embed_with_tokens(self, texts: list[str]) -> tuple[np.ndarray, list]:
         """Passage vectors and, from the same forward pass, each passage's contextual token
         vectors with their character offsets: sentence vectors are pooled from these at
         ingest, so embedding every sentence again is not needed."""
-        if not texts:
-            return np.zeros((0, DIMENSIONS), dtype=np.float32), []
-        return self._encode(self._model, texts, self.batch_size, keep_tokens=True)
+        return self._encode(texts, self.batch_size, keep_tokens=True)
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]
@@ -295,4 +287,4 @@ class SentenceEmbeddings(Embeddings):
         """Vectors for the few sentences not pooled from a passage's tokens (headings, text past
         the 256-token window), stored at ingest for answer composition: the same model as the
         passages, so both kinds of sentence vector agree."""
-        return self._encode(self._model, texts, 32)[0]
+        return self._encode(texts, 32)[0]
