@@ -22,6 +22,7 @@ from .answer.coverage import (
     coverage_verdict,
     knowledge_date,
     mentions_agreement,
+    named_in_another_language,
     related_pairs,
     screen_request,
 )
@@ -105,14 +106,15 @@ class Assistant:
         question, filters = request["question"], dict(request.get("filters") or {})
         k = request.get("k") or self.settings.k
         detail = bool(request.get("detail"))
-        verdict = screen_request(question)
+        vector = self.embeddings.embed_query(question)
+        learned = self.requests.probabilities(vector)["out_of_domain"] if self.requests else None
+        verdict = screen_request(question, learned)
         if verdict is not None:
             return Retrieval(question, [], 0.0, False, filters, verdict=verdict, detail=detail)
         shape = answer_shape(question)
         if shape == "examples" and not filters.get("doc_type"):
             filters["doc_type"] = "case-study"
             k = max(k, 8)
-        vector = self.embeddings.embed_query(question)
         # Treaty articles are their own kind of evidence: guidance and case studies answer,
         # agreements get their own part of the answer when they bear on the question.
         main = self.answer_scope(filters)
@@ -168,6 +170,10 @@ class Assistant:
         known = self._corpus().knowledge_date
         retrieval.knowledge_date = known.isoformat() if known else None
         retrieval.verdict = coverage_verdict(question, retrieval, known, self.familiar_word)
+        if retrieval.verdict is None and not retrieval.relevant:
+            named = named_in_another_language(question, retrieval.passages)
+            if named:  # answered from the documents that name what it asks about
+                retrieval.passages, retrieval.relevant = named, True
         refused = retrieval.verdict is not None or not retrieval.relevant
         if refused and self.requests is not None:  # refused anyway: say why in its words
             judged = self.requests.reason(vector)

@@ -9,6 +9,10 @@ set that copies the evaluation set shows.
     python benchmarks/tune_requests.py            # dev half (tune on this)
     python benchmarks/tune_requests.py --split test   # report only; do not tune on it
     python benchmarks/tune_requests.py --split train  # the training set, 5-fold cross-validated
+
+The second table sets coverage.SIDED_WITH and coverage.SURE: the model's out-of-domain
+probability that refuses a question with a private-life word beside a country or state word,
+and one with neither (see coverage.out_of_domain).
 """
 
 from __future__ import annotations
@@ -25,14 +29,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.answer import requests  # noqa: E402
-from assistant.answer.coverage import screen_request  # noqa: E402
+from assistant.answer.coverage import SIDED_WITH, SURE, out_of_domain, screen_request  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 from assistant.service import build_assistant  # noqa: E402
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--split", choices=["dev", "test", "train"], default="dev")
+    parser.add_argument("--split", choices=["dev", "dev-b", "test", "train"], default="dev")
     parser.add_argument("--misses", action="store_true", help="list what the rules get wrong")
     parser.add_argument("--data-dir", type=Path, help="an ingested data dir (default: a temp one)")
     args = parser.parse_args()
@@ -104,6 +108,27 @@ def main() -> int:
             want = "answered" if reason == "covered" else reason
             print(f"  rules alone, {reason}: {sum(o == want for o in got)}/{len(got)}")
         print(f"{threshold:9.2f}  {relabel:10.2f}  {right / unanswerable:27.3f}  "
+              f"{wrong / answerable:18.3f}  {changed:7d}")
+    print("sided with  sure  right reason (unanswerable)  answerable refused  changed")
+    for sided, sure in [(s, t) for s in (0.4, 0.5, 0.6, 0.7, 1.01)
+                        for t in (0.65, 0.75, 0.85, 1.01)]:
+        right = wrong = unanswerable = answerable = changed = 0
+        for row, (outcome, _screened), p in zip(rows, rules, probabilities, strict=True):
+            before = outcome
+            if outcome == "answered" and out_of_domain(row["question"], p["out_of_domain"],
+                                                       sided, sure) is not None:
+                outcome = "out_of_domain"
+            changed += outcome != before
+            if args.misses and (sided, sure) == (SIDED_WITH, SURE) and outcome != before:
+                print(f"guarded: {row['reason']} -> {outcome} ({p['out_of_domain']:.2f}): "
+                      f"{row['question']}")
+            if row["kind"] == "answerable":
+                answerable += 1
+                wrong += outcome != "answered"
+            else:
+                unanswerable += 1
+                right += outcome == row["reason"]
+        print(f"{sided:10.2f}  {sure:4.2f}  {right / unanswerable:27.3f}  "
               f"{wrong / answerable:18.3f}  {changed:7d}")
     return 0
 

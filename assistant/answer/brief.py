@@ -209,15 +209,18 @@ def score_candidates(question: str, query_vector, passages: list[ScoredPassage],
 
 # How a passage as a whole fits the question (passage_fit), tuned on the same dev half.
 FIT = {"sentences": 0.6, "heading": 0.3, "intent": 0.1, "lexical": 0.1, "passage": 0.6,
-       "template": 0.2}
+       "template": 0.2, "heading_terms": 0.05}
 
 
 def passage_fit(question: str, q, passages: list[ScoredPassage], lexical, weights: dict,
                 wanted: list[str], dimensions: int = 384) -> list[float]:
     """How well each passage as a whole answers, 0..1 relative to the best: its two best
     sentences, its section heading, whether the section is the kind asked for, its focus words
-    and its own similarity. Spans inherit it, so the brief draws on the section that answers."""
+    its own similarity, and the question's focus words in its section heading ("terms of
+    reference" -> "Joint committees and their terms of reference"). Spans inherit it, so the
+    brief draws on the section that answers."""
     raw = []
+    focus = {t for t, w in weights.items() if w >= 1.0}
     top_doc = case_asked_about(passages)
     for passage in passages:
         # As for spans: a case study's section of the asked-for kind counts for the case asked
@@ -232,13 +235,15 @@ def passage_fit(question: str, q, passages: list[ScoredPassage], lexical, weight
         terms = set(tokenize(passage.text))
         words = sum(lexical.idf.get(t, lexical.default_idf) * w
                     for t, w in weights.items() if t in terms)
+        named = len(focus & set(tokenize(passage.metadata.get("section", ""))))
         raw.append((sentences, float(heading[0] @ q) if heading is not None and q is not None
                     else 0.0, float(intent_applies(passage.metadata, wanted, top_doc)), words,
-                    passage.similarity))
+                    passage.similarity, named))
     top_words = max((r[3] for r in raw), default=0.0) or 1.0
     f = FIT
     scores = [f["sentences"] * a + f["heading"] * b + f["intent"] * c
-              + f["lexical"] * d / top_words + f["passage"] * e for a, b, c, d, e in raw]
+              + f["lexical"] * d / top_words + f["passage"] * e + f["heading_terms"] * h
+              for a, b, c, d, e, h in raw]
     if "metrics" not in wanted:
         # The indicator templates answer questions about measuring; for any other question
         # their lists of example indicators only echo the topic's words.

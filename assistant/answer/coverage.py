@@ -8,6 +8,7 @@ deterministic, explainable in one sentence, and runs before any language model i
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -38,6 +39,11 @@ _AT_ASSISTANT = re.compile(
     r"|\b(reveal|show|print|repeat|output|tell me|display|leak)\b.{0,25}\b(system )?"
     r"(prompt|instructions|configuration|rules you)\b|\bsystem prompt\b"
     r"|\bwithout (any |your |the )?(sources|citations|references|quoting|citing)\b"
+    r"|\bwithout (using |looking at |checking |consulting |relying on |referring to |drawing on )?"
+    r"((any (of )?(your |the )?|your )(sources|documents|knowledge base)|(any of )?your "
+    r"(material|evidence|data|files))\b"
+    r"|\b(answer|reply|respond|tell me|say)\b.{0,20}\bfrom (your )?(own )?memory\b"
+    r"|\bnot (from|using|based on|out of) (your|the|any) (documents|sources|knowledge base)\b"
     r"|\b(don't|do not|no need to|never) (cite|quote|use (your|the) sources)\b|\bno citations\b"
     r"|\b(use|from|with) your own (knowledge|opinion|views?)\b|\bmake (something|it|one|stuff) up\b"
     r"|\b(just )?(guess|speculate|invent)\b.{0,20}\b(if|when|even)\b.{0,20}\b(not|don't|no)\b"
@@ -137,6 +143,13 @@ _PRIVATE_LIFE = re.compile(
     r"phone|landlady)|"
     r"church (group|committee)|scout (troop|group)|hiking group|volunteer rota|"
     r"knitting|quiz team|pub quiz|rowing club|youth club|"
+    # a workplace, a small business, a family's arrangements
+    r"(my|our) (company|employer|firm|workplace|shop|store|restaurant|caf[eé]|bakery|salon)|"
+    r"(sales|marketing|hr|engineering|product) (and \w+ )?teams?|co-?workers|my manager|"
+    r"a friend and i|my friend and i|bakery|food truck|coffee shop|corner shop|hair salon|"
+    r"divorc\w*|co-?parent\w*|custody|step-?(kids|children|son|daughter|parents?)|prenup|"
+    r"(amateur|village|youth|school|student|weekend|sunday) (\w+ )?(club|team|society|league|"
+    r"band)|local (\w+ )?(club|league|band|choir)|"
     # sport, cooking and entertainment: no partnership vocabulary makes them our subject
     r"world cup|premier league|champions league|strikers?|goalkeepers?|olympics|grand slam|"
     r"super bowl|transfer window|recipes?|cook(ing)?|bake|baking|boil(ed)?|paella|risotto|"
@@ -168,26 +181,47 @@ _STATE = re.compile(
     re.IGNORECASE)
 
 
-def out_of_domain(question: str) -> str | None:
-    """The private-life subject a question is about ("a book club"), unless states are too."""
-    if _STATE.search(question):
-        return None
+# The learned model (requests.py) settles what the word lists leave open. Set on the coverage
+# dev halves, the training set cross-validated and the retrieval and quality sets (see
+# benchmarks/tune_requests.py): a private-life word beside a state word or country ("a wedding
+# with two families from different countries", "our amateur football club ... a club in Spain")
+# is out of the field when the model gives at least SIDED_WITH; a question with no state word,
+# no country and no private-life word only at SURE (practitioner questions phrased in everyday
+# words, "Irritants with our partner sit unresolved for years", reach 0.67).
+SIDED_WITH = 0.50
+SURE = 0.75
+
+
+def out_of_domain(question: str, learned: float | None = None, sided_with: float = SIDED_WITH,
+                  sure: float = SURE) -> str | None:
+    """The subject outside the field a question is about ("a book club"): a private-life word,
+    unless states come into it too; `learned` is the request model's out-of-domain
+    probability, when there is a model. Returns "" for a subject the model alone places
+    outside the field."""
+    states = bool(_STATE.search(question))
     match = _NEVER_OURS.search(question)
-    if match:
+    if match and not states:
         return match.group(0)
     match = _PRIVATE_LIFE.search(question)
-    if not match or named_country_codes(question):
+    countries = bool(named_country_codes(question))
+    if match:
+        if not states and not countries or learned is not None and learned >= sided_with:
+            return match.group(0)
         return None
-    return match.group(0)
+    if learned is not None and learned >= sure and not states and not countries:
+        return ""
+    return None
 
 
-def screen_request(question: str) -> Verdict | None:
+def screen_request(question: str, learned: float | None = None) -> Verdict | None:
     """Checks that need no retrieval: requests that are not questions, private-life subjects."""
     if not_a_question(question):
         return Verdict("not_a_question", "")
-    subject = out_of_domain(question)
+    subject = out_of_domain(question, learned)
     if subject:
         return Verdict("out_of_domain", f"a private or personal matter (“{subject.lower()}”)")
+    if subject == "":
+        return Verdict("out_of_domain", "")
     return None
 
 
@@ -275,6 +309,8 @@ describe compare identify name tell help assume imagine suppose consider advise 
 design build could should would what how which who why when where is are was were do does did can
 will if as since for in on at after before during while although because given with from under
 our my we i the a an and but so also then please now next yes no ok okay hi hello dear
+difference differences key main pros examples example lessons risks steps ways options quick
+short brief best top
 """.split())
 _CAPITALISED = re.compile(r"[A-Z][\w'’.&‐-―−-]*")
 _DEMONYMS = {
@@ -290,6 +326,22 @@ _DEMONYMS = {
     "Peruvian": "PER", "Colombian": "COL", "Argentine": "ARG", "Argentinian": "ARG",
     "Saudi": "SAU", "Qatari": "QAT", "Filipino": "PHL", "Bangladeshi": "BGD", "Nepali": "NPL",
     "Zambian": "ZMB", "Rwandan": "RWA", "Senegalese": "SEN", "Djiboutian": "DJI",
+    "Danish": "DNK", "Swedish": "SWE", "Finnish": "FIN", "Irish": "IRL", "Portuguese": "PRT",
+    "Greek": "GRC", "Belgian": "BEL", "Austrian": "AUT", "Czech": "CZE", "Hungarian": "HUN",
+    "Romanian": "ROU", "Ukrainian": "UKR", "Israeli": "ISR", "Iranian": "IRN", "Iraqi": "IRQ",
+    "Lebanese": "LBN", "Syrian": "SYR", "Kuwaiti": "KWT", "Omani": "OMN", "Bahraini": "BHR",
+    "Algerian": "DZA", "Tunisian": "TUN", "Libyan": "LBY", "Sudanese": "SDN", "Somali": "SOM",
+    "Cameroonian": "CMR", "Ivorian": "CIV", "Malian": "MLI", "Zimbabwean": "ZWE",
+    "Malawian": "MWI", "Congolese": "COD", "Cambodian": "KHM", "Laotian": "LAO",
+    "Burmese": "MMR", "Mongolian": "MNG", "Kazakh": "KAZ", "Uzbek": "UZB", "Afghan": "AFG",
+    "Taiwanese": "TWN", "Fijian": "FJI", "Cuban": "CUB", "Venezuelan": "VEN",
+    "Ecuadorian": "ECU", "Bolivian": "BOL", "Paraguayan": "PRY", "Uruguayan": "URY",
+    "Guatemalan": "GTM", "Panamanian": "PAN", "Jamaican": "JAM", "Icelandic": "ISL",
+    "Estonian": "EST", "Latvian": "LVA", "Lithuanian": "LTU", "Serbian": "SRB",
+    "Croatian": "HRV", "Slovak": "SVK", "Slovenian": "SVN", "Bulgarian": "BGR",
+    "Georgian": "GEO", "Armenian": "ARM", "Azerbaijani": "AZE", "Maldivian": "MDV",
+    "Liberian": "LBR", "Malagasy": "MDG", "Mauritian": "MUS", "Scottish": "GBR", "Welsh": "GBR",
+    "Botswanan": "BWA", "Motswana": "BWA", "Kiwi": "NZL", "Batswana": "BWA",
 }
 
 
@@ -320,9 +372,52 @@ def _is_country_word(word: str) -> bool:
     return word in _country_names() or word in _DEMONYMS or word.rstrip("'s") in _country_names()
 
 
+# "I'd like", "we'll", "let's": a capital that starts a pronoun, not a name.
+_CONTRACTION = re.compile(r"(i|we|you|they|he|she|it|let|that|there|here|who|what|how|where)"
+                          r"['’](d|ll|ve|re|m|s)", re.IGNORECASE)
+# Questions written in French, German, Spanish, Italian or Portuguese: in German every noun has
+# a capital, and a French sentence's capitals are not names the English corpus would use.
+_FOREIGN = set("""
+le la les des du et est pour sur dans une un que qui quel quelle quels quelles avec pas au aux
+cette ces merci entre sont
+der die das und ist für mit von zwischen aus dem den ein eine einer nicht kann man bitte sie auf
+wie was warum welche hat haben wird werden sind auch nach über bei zum zur im
+el los las y es para con por del una como cómo qué cuál cuáles gracias entre son
+il della delle dei gli che perché sono grazie
+os das não uma obrigado
+""".split())
+_ENGLISH = set("""
+the of and to is what how for on with did does should are was we our an which why who this
+that from by be it as at can could would
+""".split())
+
+
+def written_in_english(question: str) -> bool:
+    words = [w.lower() for w in re.findall(r"[^\W\d_]+", question)]
+    foreign = sum(w in _FOREIGN for w in words)
+    return foreign < 2 or sum(w in _ENGLISH for w in words) >= foreign
+
+
+def named_in_another_language(question: str, passages: list[ScoredPassage]) -> list:
+    """For a question in another language that names its subject by an acronym or name
+    ("l'AECG (CETA)", "das InstA"), the passages of the documents that name it: the English
+    model's similarity is low for any foreign sentence, so the name stands in for it. Empty
+    for an English question, one that names nothing, or when no document names it all."""
+    if written_in_english(question) or not salient_subjects(question):
+        return []
+    kept = []
+    for doc_id in dict.fromkeys(p.metadata["doc_id"] for p in passages):
+        own = [p for p in passages if p.metadata["doc_id"] == doc_id]
+        if not missing_subjects(question, own):
+            kept += own
+    return kept
+
+
 def salient_subjects(question: str) -> list[str]:
     """Named projects, places, institutions, agreements, acronyms and people in a question; not
-    the field's generic words, not countries (they are context unless named as a pair)."""
+    the field's generic words, not countries (they are context unless named as a pair). In a
+    question written in another language only acronyms and names with inner capitals (CETA,
+    InstA) count: its other capitals are that language's nouns and spellings."""
     subjects: list[str] = []
     for sentence in re.split(r"(?<=[.?!:;])\s+", question):
         tokens = re.findall(r"[\w'’.&]+(?:[‐-―−-][\w'’.&]+)*|[^\w\s]", sentence)
@@ -331,7 +426,7 @@ def salient_subjects(question: str) -> list[str]:
             clean = token.strip(".'’")
             capital = bool(_CAPITALISED.fullmatch(token)) and len(clean) > 1
             if capital and not (i == 0 and clean.lower() in _OPENERS) \
-                    and clean.lower() not in ("i", "i'm", "we're", "what's", "how's"):
+                    and clean.lower() != "i" and not _CONTRACTION.fullmatch(clean):
                 run.append(clean)
                 continue
             if run:
@@ -346,6 +441,8 @@ def salient_subjects(question: str) -> list[str]:
             and not all(w.upper() in _GENERIC_ACRONYMS or _is_country_word(w) for w in words)
         if distinctive or (named_thing and any(w.lower() in _HEADS for w in words)):
             out.append(subject)
+    if not written_in_english(question):
+        out = [s for s in out if any(any(c.isupper() for c in w[1:]) for w in _words(s))]
     return out
 
 
@@ -399,7 +496,7 @@ def subject_mentioned(subject: str, passages: list[str], raw: str, acronyms: set
             return bool(re.search(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", raw)) or \
                 word in acronyms or _acronym_of_countries(word, country_initials)
         pattern = re.compile(rf"(?<![a-z0-9]){re.escape(normalise(word))}")
-        return any(pattern.search(t) for t in passages)
+        return any(pattern.search(t) for t in passages) or misspelt(normalise(word), passages)
     phrase = normalise(" ".join(words))
     if any(phrase in t for t in passages):
         return True
@@ -413,6 +510,16 @@ def subject_mentioned(subject: str, passages: list[str], raw: str, acronyms: set
     patterns = [re.compile(rf"(?<![a-z0-9]){re.escape(normalise(w))}") for w in words
                 if w.lower() not in _OPENERS and w not in shouting]
     return any(all(p.search(t) for p in patterns) for t in passages)
+
+
+def misspelt(word: str, texts: list[str]) -> bool:
+    """A long name one slip away from a word the evidence uses ("Hambantotta", "Mombassa"):
+    the same first letter and a close spelling, so "Austria" is not "Australia"."""
+    if len(word) < 6:
+        return False
+    pool = {w for t in texts for w in re.findall(rf"\b{re.escape(word[0])}[a-z]{{4,}}", t)
+            if abs(len(w) - len(word)) <= 2}
+    return bool(difflib.get_close_matches(word, pool, n=1, cutoff=0.9))
 
 
 def missing_subjects(question: str, passages: list[ScoredPassage]) -> list[str]:
@@ -438,9 +545,17 @@ def missing_subjects(question: str, passages: list[ScoredPassage]) -> list[str]:
     texts += [t[0] for t in by_doc.values()]
     raw = " ".join(raw_parts)
     acronyms = {a.upper() for a in _initials(raw)}
-    missing = [s for s in salient_subjects(question)
-               if not subject_mentioned(s, texts, raw, acronyms, initials)]
+    subjects = salient_subjects(question)
+    missing = [s for s in subjects if not subject_mentioned(s, texts, raw, acronyms, initials)]
     documents = [" ".join(t) for t in by_doc.values()]
+    # A relationship named by its two sides ("India–EFTA", "EU–Mercosur") needs one document
+    # that names both; two countries are checked below, with all their names.
+    for subject in subjects:
+        sides = joined_sides(subject)
+        if subject in missing or not sides or all(_is_country_word(side) for side in sides):
+            continue
+        if not any(all(_side_named(side, d) for side in sides) for d in documents):
+            missing.append(subject)
 
     def mentions(text: str, code: str) -> bool:
         return any(re.search(rf"(?<![a-z]){re.escape(normalise(n))}(?![a-z])", text)
@@ -461,6 +576,24 @@ def missing_subjects(question: str, passages: list[ScoredPassage]) -> list[str]:
                         re.search(rf"\b{acronym}\b", p.text) for p in passages):
             missing.append(f"an agreement between {country_name(a)} and {country_name(b)}")
     return missing
+
+
+def joined_sides(subject: str) -> list[str]:
+    """The two named sides of a dash-joined name: "India–EFTA" -> India, EFTA."""
+    first = subject.split()[0] if subject.split() else ""
+    sides = [side for side in re.split(r"[‐-―−-]", first) if side]
+    if len(sides) == 2 and all(side[:1].isupper() and len(side) >= 2 for side in sides):
+        return sides
+    return []
+
+
+def _side_named(side: str, document: str) -> bool:
+    from ..regions import _country_names
+
+    code = _country_names().get(side)
+    names = names_of(code) if code else (side,)
+    return any(re.search(rf"(?<![a-z0-9]){re.escape(normalise(n))}(?![a-z0-9])", document)
+               for n in names)
 
 
 def agreement_pairs(question: str) -> dict[tuple[str, str], str]:
