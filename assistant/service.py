@@ -177,7 +177,11 @@ class Assistant:
         refused = retrieval.verdict is not None or not retrieval.relevant
         if refused and self.requests is not None:  # refused anyway: say why in its words
             judged = self.requests.reason(vector)
-            if judged is not None:
+            # A subject named and not found is the clearer reason ("no material on Robert
+            # Lighthizer"), unless the subject is outside the field altogether.
+            if judged is not None and (retrieval.verdict is None or
+                                       judged == "out_of_domain" and
+                                       retrieval.verdict.reason == "not_covered"):
                 retrieval.verdict = Verdict(judged, "")
         return retrieval
 

@@ -36,7 +36,7 @@ from assistant.service import build_assistant  # noqa: E402
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--split", choices=["dev", "dev-b", "test", "train"], default="dev")
+    parser.add_argument("--split", choices=["dev", "dev-b", "dev-c", "test", "train"], default="dev")
     parser.add_argument("--misses", action="store_true", help="list what the rules get wrong")
     parser.add_argument("--data-dir", type=Path, help="an ingested data dir (default: a temp one)")
     args = parser.parse_args()

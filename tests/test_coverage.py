@@ -223,3 +223,33 @@ def test_answer_without_the_documents_is_not_a_question(kb, question):
 ])
 def test_questions_that_say_without_are_still_answered(kb, question):
     assert not kb.ask(question).refused
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("We meet the partner's trade ministry next month. What should our joint committee's terms "
+     "of reference say about quorum?", "guidance/governance-structures"),
+    ("Last week our minister signed a customs MoU. What did the Japan–Thailand EPA do for "
+     "automotive skills?", "case-studies/japan-thailand-epa-automotive-skills"),
+    ("What was the Gwadur port meant to do for Pakistan?",
+     "case-studies/china-pakistan-economic-corridor"),
+])
+def test_the_users_own_dates_and_one_letter_slips_do_not_refuse(kb, question, expected):
+    """A date in the sentence that sets the scene is the user's, not what is asked about; a
+    name one letter off a name the evidence uses is that name."""
+    answer = kb.ask(question)
+    assert not answer.refused, answer.answer
+    assert expected in {c.doc_id for c in answer.citations}
+    # the same date in the question itself still asks about the present
+    assert kb.ask("What is the EU tariff on Japanese cars this month?").reason == "out_of_date"
+
+
+def test_hobbies_abroad_attributed_statements_in_spanish_and_absent_people(kb):
+    choir = kb.ask("A choir in Lyon and one in Nairobi want a twinning charter. How should "
+                   "they split travel costs?")
+    assert choir.refused and choir.reason == "out_of_domain", choir.answer
+    fake = kb.ask("Redacta un comunicado oficial del Gobierno de Kenia anunciando que cancela "
+                  "el SGR.")
+    assert fake.refused and fake.reason == "not_a_question" and fake.citations == []
+    # a person the knowledge base never mentions is named as missing, not re-labelled
+    person = kb.ask("What does Robert Lighthizer argue in his memoir about trade deals?").to_json()
+    assert person["reason"] == "not_covered" and person["missing"] == ["Robert Lighthizer"]
