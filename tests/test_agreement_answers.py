@@ -49,6 +49,18 @@ def test_a_question_naming_an_agreement_is_answered_from_its_articles_first(libr
 
 
 @needs_tota
+def test_guidance_about_other_partners_does_not_follow_a_named_agreement(library):
+    """The knowledge folder here holds one curated note, on Japan–Thailand port twinning: it
+    may follow the Japan–Thailand agreement's articles, never the Japan–Mexico agreement's."""
+    mexico = library.ask("What does the Japan–Mexico agreement say about supporting industries?")
+    assert {c.doc_type for c in mexico.citations} == {"agreement"}, mexico.answer
+    assert "twinning" not in mexico.answer
+    thailand = library.ask("What does the Japan–Thailand agreement say about paperless trading "
+                           "and customs?")
+    assert thailand.answer.splitlines()[0] == "**What the agreements say**", thailand.answer
+
+
+@needs_tota
 def test_two_agreements_compared_with_a_citation_or_not_addressed_in_every_cell(library):
     answer = library.ask("How do the Japan–Mexico and Japan–Thailand agreements handle dispute "
                          "settlement?")

@@ -9,6 +9,7 @@ from langchain_core.runnables import Runnable, RunnableConfig
 
 from ..escaping import markdown_text as md
 from ..prompts import DOC_TYPE_LABELS
+from ..regions import countries_of
 from ..retrieval import Retrieval, ScoredPassage, tokenize
 from ..shapes import answer_shape
 from ..sources import links_from_metadata
@@ -174,6 +175,14 @@ class ExtractiveAnswerer(Runnable[Retrieval, Answer]):
     def _compose_brief(self, retrieval: Retrieval, candidates: list[Candidate],
                        budget: Budget) -> Answer:
         cite = _Numbering()
+        if retrieval.agreements_first and retrieval.agreements:
+            # The named treaty's text answers; guidance and cases follow only when they are
+            # about the same partners ("the US–Morocco FTA" is not answered from EU–Morocco).
+            parties = set(countries_of(retrieval.agreements[0].metadata))
+            candidates = [c for c in candidates
+                          if parties <= set(countries_of(c.passage.metadata))]
+            if not candidates:
+                return self._compose_treaty_only(retrieval, budget)
         lead = candidates[0]
         floor = lead.score * budget.floor
         about_cases = lead.doc_type == "case-study"
@@ -242,6 +251,18 @@ class ExtractiveAnswerer(Runnable[Retrieval, Answer]):
                                                  for c in risks]
         if treaties and not retrieval.agreements_first:
             lines += [""] + treaty_lines()
+        answer = Answer(retrieval.question, "\n".join(lines), False, cite.citations)
+        answer.shape = "brief"
+        return answer
+
+    def _compose_treaty_only(self, retrieval: Retrieval, budget: Budget) -> Answer:
+        """The named agreement's articles alone, when nothing curated is about its parties."""
+        cite = _Numbering()
+        scored = self._score(retrieval.question, retrieval, retrieval.agreements)
+        treaties = pick(scored, [], budget.agreements + 2, 0.0, budget.words)
+        lines = ["**What the agreements say**"] + [
+            f"- **{md(label_for(c.passage.metadata))}**: {quote(c.span.text)} {cite(c.passage)}"
+            for c in treaties]
         answer = Answer(retrieval.question, "\n".join(lines), False, cite.citations)
         answer.shape = "brief"
         return answer
