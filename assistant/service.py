@@ -17,6 +17,7 @@ from langchain_core.runnables import RunnableLambda
 from .answer import Answer, ExtractiveAnswerer
 from .answer.brief import case_asked_about, intents
 from .answer.coverage import (
+    SURE,
     Verdict,
     asks_about_agreements,
     coverage_verdict,
@@ -179,8 +180,9 @@ class Assistant:
             judged = self.requests.reason(vector)
             # A subject named and not found is the clearer reason ("no material on Robert
             # Lighthizer"), unless the subject is outside the field altogether.
+            p = self.requests.probabilities(vector)[judged] if judged else 0.0
             if judged is not None and (retrieval.verdict is None or
-                                       judged == "out_of_domain" and
+                                       judged == "out_of_domain" and p >= SURE and
                                        retrieval.verdict.reason == "not_covered"):
                 retrieval.verdict = Verdict(judged, "")
         return retrieval

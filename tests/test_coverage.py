@@ -253,3 +253,47 @@ def test_hobbies_abroad_attributed_statements_in_spanish_and_absent_people(kb):
     # a person the knowledge base never mentions is named as missing, not re-labelled
     person = kb.ask("What does Robert Lighthizer argue in his memoir about trade deals?").to_json()
     assert person["reason"] == "not_covered" and person["missing"] == ["Robert Lighthizer"]
+
+
+@pytest.mark.parametrize("question", [
+    "PRESS RELEASE. FOR IMMEDIATE RELEASE. The Ministry of Trade welcomes the signing of the "
+    "customs cooperation protocol with its neighbour, which will cut clearance times at three "
+    "crossings. ENDS",
+    "signed the port MoU in mombasa today 🇰🇪 #partnership #KenyaChina #proud",
+    "Write a victory speech in the voice of Ngozi Okonjo-Iweala for the next WTO ministerial.",
+    "Explain rules of origin, then rewrite it as a limerick.",
+])
+def test_pasted_documents_named_voices_and_rewrites_are_not_questions(kb, question):
+    answer = kb.ask(question)
+    assert answer.refused and answer.reason == "not_a_question", answer.answer
+    assert answer.citations == []
+
+
+@pytest.mark.parametrize("question", [
+    "Has the Mombasa–Nairobi SGR reached Uganda yet?",
+    "Will Namibia's hydrogen project export its first ammonia before 2028?",
+])
+def test_present_and_future_without_a_time_word_are_out_of_date(kb, question):
+    data = kb.ask(question).to_json()
+    assert data["refused"] and data["reason"] == "out_of_date", data["answer"]
+    assert data["nearest"]  # with the dated material it does hold
+
+
+def test_an_agreement_named_by_year_or_by_its_city_needs_a_document_that_names_it(kb):
+    framework = kb.ask("What did the 1993 US–Japan framework agreement on trade require?")
+    assert framework.refused and framework.reason == "not_covered", framework.answer
+    assert framework.to_json()["missing"] == ["the 1993 United States–Japan agreement"]
+    accra = kb.ask("What did the Accra agenda commit donors to?").to_json()
+    assert accra["reason"] == "not_covered" and accra["missing"] == ["Accra agenda"]
+    # the year the covered agreement was signed is in its document
+    assert not kb.ask("What did the 2004 Japan–Mexico EPA do for supporting industries?").refused
+
+
+@pytest.mark.parametrize("question", [
+    "Two professors in Lyon and Nairobi are co-writing a book. How should they share royalties?",
+    "I have been offered a master-franchise for a coffee chain in Jakarta. What royalty terms "
+    "are fair?",
+])
+def test_private_business_and_academic_deals_abroad_are_outside_the_field(kb, question):
+    data = kb.ask(question).to_json()
+    assert data["refused"] and data["reason"] == "out_of_domain", data["answer"]

@@ -67,7 +67,8 @@ _AT_ASSISTANT = re.compile(
     re.IGNORECASE)
 _CREATIVE = re.compile(
     r"\b(write|compose|create|generate|give me|produce|draft|make up|invent|pen|craft|come up with|"
-    r"tell( me| us)?|sing|recite)"
+    r"tell( me| us)?|sing|recite|rewrite|re-write|recast|retell|redo|rephrase|reword|convert|"
+    r"turn (it|this|that|everything|the answer|them))"
     r"\b.{0,40}\b(poem|poems|poetry|haiku|sonnet|limerick|ballad|verse|song|lyrics|rap|jingle|"
     r"story|stories|fairy ?tale|fable|novel|novella|screenplay|sitcom|fan ?fiction|fiction|joke|"
     r"jokes|riddle|tweet thread|love letter|bedtime|monologue|soliloquy|toast|satire|satirical|"
@@ -117,8 +118,32 @@ _ANNOUNCING = re.compile(r"\b(announcing|announces|declaring|confirming|admittin
                          r"stating|saying) that\b|\bannouncing\b", re.IGNORECASE)
 
 
+# A speech or statement in a named person's voice ("in the voice of Piyush Goyal").
+_NAMED_VOICE = re.compile(r"\b(in the (voice|style|words|name) of|speaking as|as if (you were|"
+                          r"written by)) (the )?[A-Z][a-z]+")
+# A pasted document with nothing asked of the assistant: a press release, an MoU's articles,
+# a social-media post. No question mark and no request word anywhere.
+_REQUEST_WORD = re.compile(
+    r"\?|(^|[.!:;]\s+)(what|how|why|which|who|when|where|whether|is|are|does|do|did|can|could|"
+    r"would|should|will|give|list|compare|summari[sz]e|explain|describe|outline)\b"
+    r"|\b(please|pls|tell me|tell us|explain|summari[sz]e|draft|write|prepare|advise|recommend|"
+    r"suggest|analy[sz]e|assess|can you|could you|(i|we) (need|want)|(i|we)'?d like|"
+    r"help (me|us)|give me|give us|what about)\b", re.IGNORECASE)
+_PASTED = re.compile(r"FOR IMMEDIATE RELEASE|\bENDS\b|\bDone (in duplicate|at)\b|"
+                     r"\bArticle 1\b|\bNo\. ?\d+/\d{4}\b|(#\w+.*){2,}", re.IGNORECASE)
+
+
+def pasted_text(question: str) -> bool:
+    if _REQUEST_WORD.search(question):
+        return False
+    return bool(_PASTED.search(question)) or len(question.split()) >= 30
+
+
 def not_a_question(question: str) -> bool:
-    """Instructions aimed at the assistant, creative writing, fake or attributed documents."""
+    """Instructions aimed at the assistant, creative writing, fake or attributed documents,
+    and pasted documents that ask nothing."""
+    if _NAMED_VOICE.search(question) or pasted_text(question):
+        return True
     if _AT_ASSISTANT.search(question) or _CREATIVE.search(question) or _FAKE.search(question) \
             or _CREATIVE_OTHER.search(question) or _ATTRIBUTED_OTHER.search(question):
         return True
@@ -182,11 +207,14 @@ _NEVER_OURS = re.compile(
     r"long-distance relationship|dating|salsa|bachata|tango lessons|wedding|"
     # hobbies, school, online communities, families: a foreign city does not make them ours
     r"knitting|crochet|quilting|choirs?|orchestras?|book clubs?|amateur \w+ (club|team|league)|"
-    r"(football|cricket|rugby|chess|rowing|tennis|golf|cycling|running|hiking) clubs?|"
+    r"(football|cricket|rugby|chess|rowing|tennis|golf|cycling|running|hiking) (\w+'? )?clubs?|"
+    r"supporters'? (club|group)|fan (club|group)s?|"
     r"school class(es)?|my class|our class|science project|school project|classmates|"
     r"discord|subreddit|reddit|whatsapp group|telegram group|group chat|online (community|forum|"
     r"guild)|(forum|server|chat) moderators|moderators of our|gaming (server|guild|clan)|"
-    r"divorc\w*|co-?parent\w*|custody of|bakery|hair salon|food truck)\b",
+    r"divorc\w*|co-?parent\w*|custody of|bakery|hair salon|food truck|prenup\w*|fianc[eé]e?|"
+    r"franchisor|franchisee|master-franchise|burger|pizzeria|dive shop|beach clean-?up|"
+    r"volunteer (\w+ )?group|tenants'? association|landlord|two professors|authorship)\b",
     re.IGNORECASE)
 # Signs that the subject is a relationship between states or public bodies after all, even when
 # the question borrows an everyday comparison ("like a marriage").
@@ -285,8 +313,21 @@ _PAST_ASK = re.compile(r"^\W*(what|why|how|when|who|which|where)\b.{0,60}\b(did|
                        re.IGNORECASE)
 
 
+# Questions about the present or the future that carry no time word: "has it opened yet?",
+# "will it reach a decision before 2030?", "what tariff does Washington charge?", "how many
+# workers do the factories employ?".
+_NOW_OR_LATER = re.compile(
+    r"\b(has|have)\b.{0,100}\byet\b|^\W*will\b"
+    r"|\bwhat (tariff|duty|rate|price)s? (does|do|is|are) (\w+ ){1,3}(charg|levy|levi|impos|pay|"
+    r"collect)\w*|\bhow many\b.{0,60}\b(do|does)\b.{0,60}\bemploy\b|\b(exchange|spot) rate\b",
+    re.IGNORECASE)
+
+
 def time_scope(question: str, knowledge_date: date | None) -> str | None:
     """The time phrase that puts a question after what the knowledge base can know, if any."""
+    now = _NOW_OR_LATER.search(question)
+    if now and not _LESSON.search(question):
+        return "will" if now.group(0).lower().lstrip(" ¿").startswith("will") else "now"
     sentences = [s for s in re.split(r"(?<=[.?!])\s+", question.strip()) if s]
     asked = [s for s in sentences if s.endswith("?")] or sentences[-1:]
     if len(sentences) > 1 and all(_ADVICE.search(s) or _PAST_ASK.search(s) for s in asked):
@@ -322,6 +363,9 @@ labour labor capacity building governance trust metrics indicators sustainabilit
 ambassador embassy delegation team our we i my the a an and of for on in to with
 gulf asia africa african europe pacific latin caribbean middle arctic atlantic mediterranean
 balkan balkans nordic sahel horn indo-pacific mou mous
+permanent deputy vice chief director directorate general chair chairman chairperson spokesperson
+cabinet treasury memo note briefing undersecretary under-secretary assistant principal senior head
+office private
 """.split())
 # Head nouns of named things: "Colombo Port City", "the World Bank" are subjects even when every
 # other word is a place or a field word.
@@ -407,6 +451,9 @@ def _is_country_word(word: str) -> bool:
     return word in _country_names() or word in _DEMONYMS or word.rstrip("'s") in _country_names()
 
 
+# What a meeting in a city produces: "the Accra agenda", "the Monterrey consensus".
+_EVENT_HEADS = {"agenda", "declaration", "consensus", "accord", "accords", "principles",
+                "process", "protocol", "communique", "roadmap", "commitments", "action"}
 # "I'd like", "we'll", "let's": a capital that starts a pronoun, not a name.
 _CONTRACTION = re.compile(r"(i|we|you|they|he|she|it|let|that|there|here|who|what|how|where)"
                           r"['’](d|ll|ve|re|m|s)", re.IGNORECASE)
@@ -465,12 +512,17 @@ def salient_subjects(question: str) -> list[str]:
                 run.append(clean)
                 continue
             if run:
+                if clean.lower() in _EVENT_HEADS and all(_is_country_word(w) for w in run):
+                    run.append(clean)  # "Accra agenda": a place names the agreement made there
                 subjects.append(" ".join(run))
                 run = []
     out = []
     for subject in dict.fromkeys(subjects):
         words = _words(subject)
         distinctive = [w for w in words if not _generic(w)]
+        if words and words[-1].lower() in _EVENT_HEADS and len(words) >= 2:
+            out.append(subject)
+            continue
         named_thing = len(words) >= 2 and any(not _is_country_word(w) and w.lower() not in
                                               ("eu", "us", "uk") for w in words) \
             and not all(w.upper() in _GENERIC_ACRONYMS or _is_country_word(w) for w in words)
@@ -581,7 +633,9 @@ def missing_subjects(question: str, passages: list[ScoredPassage]) -> list[str]:
         countries = " ".join(n for c in codes for n in names_of(c))
         if meta["doc_id"] not in by_doc:
             by_doc[meta["doc_id"]] = [normalise(f"{meta.get('title', '')} "
-                                                f"{meta.get('summary', '')} {countries}")]
+                                                f"{meta.get('summary', '')} {countries} "
+                                                f"{meta.get('date_signed', '')} "
+                                                f"{meta.get('date_in_force', '')}")]
             raw_parts.append(f"{meta.get('title', '')} {meta.get('summary', '')}")
             initials.append({"".join(sorted(n[0].upper() for n in combo))
                              for combo in _name_combinations(codes)})
@@ -607,6 +661,11 @@ def missing_subjects(question: str, passages: list[ScoredPassage]) -> list[str]:
         return any(re.search(rf"(?<![a-z]){re.escape(normalise(n))}(?![a-z])", text)
                    for n in names_of(code))
 
+    # An agreement named by its parties and year ("the 1986 US–Japan semiconductor agreement",
+    # "the US–Morocco FTA of 2004") needs a document about that pair that gives the year.
+    for a, b, year in dated_agreements(question):
+        if not any(mentions(t, a) and mentions(t, b) and year in t for t in documents):
+            missing.append(f"the {year} {country_name(a)}–{country_name(b)} agreement")
     # An agreement named by its two parties ("the Japan–UK CEPA") needs a document about that
     # pair (both among its countries, or in its title), not one that mentions both in passing.
     partners = [set(countries_of(p.metadata)) for p in passages]
@@ -625,6 +684,29 @@ def missing_subjects(question: str, passages: list[ScoredPassage]) -> list[str]:
                         re.search(rf"\b{acronym}\b", p.text) for p in passages):
             missing.append(f"an agreement between {country_name(a)} and {country_name(b)}")
     return missing
+
+
+_DEAL = r"(?:agreement|accord|arrangement|treaty|pact|deal|FTA|EPA|CEPA|BIT)"
+
+
+def dated_agreements(question: str) -> list[tuple[str, str, str]]:
+    """(party, party, year) for an agreement a question names by its parties and its year."""
+    from ..regions import _country_names
+
+    names = _country_names()
+    alternatives = name_alternatives()
+    pair = rf"(?<![\w])({alternatives})\s*[–—/-]\s*(?:the\s+)?({alternatives})(?![\w])"
+    found = []
+    for pattern, year_group in ((rf"\b((?:19|20)\d\d)\s+{pair}(?:'s)?\s+(?:[\w-]+\s+){{0,3}}?"
+                                 rf"{_DEAL}\b", 1),
+                                (rf"{pair}(?:'s)?\s+(?:[\w-]+\s+){{0,3}}?{_DEAL}\s+(?:of|in|from|"
+                                 rf"signed in)\s+((?:19|20)\d\d)\b", 3)):
+        for m in re.finditer(pattern, question, re.IGNORECASE):
+            groups = m.groups()
+            a, b = (groups[1], groups[2]) if year_group == 1 else (groups[0], groups[1])
+            if a in names and b in names and names[a] != names[b]:
+                found.append((names[a], names[b], groups[year_group - 1]))
+    return found
 
 
 def joined_sides(subject: str) -> list[str]:
@@ -765,7 +847,8 @@ def coverage_verdict(question: str, retrieval, known: date | None,
         return None  # weak evidence: the composer's plain no (reason no_evidence)
     when = time_scope(question, known)
     if when:
-        future = re.match(r"next|upcoming|forecast|going forward|in the coming", when, re.I)
+        future = re.match(r"next|upcoming|forecast|going forward|in the coming|will", when,
+                          re.I)
         return Verdict("out_of_date", f"in {when}" if when[:1].isdigit() else
                        "after that date" if future else "today")
     return None
