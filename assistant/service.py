@@ -27,7 +27,7 @@ from .answer.coverage import (
     related_pairs,
     screen_request,
 )
-from .answer.requests import RequestModel, load_model
+from .answer.requests import RELABEL_AT, RequestModel, load_model
 from .backends import make_chat_model
 from .config import PROJECT_ROOT, Settings
 from .conversation import condense, looks_like_follow_up
@@ -108,8 +108,10 @@ class Assistant:
         k = request.get("k") or self.settings.k
         detail = bool(request.get("detail"))
         vector = self.embeddings.embed_query(question)
-        learned = self.requests.probabilities(vector)["out_of_domain"] if self.requests else None
-        verdict = screen_request(question, learned)
+        # The request model's opinion, once per question: it settles open out-of-domain cases
+        # here and names the reason of a question refused below.
+        opinion = self.requests.probabilities(vector) if self.requests else None
+        verdict = screen_request(question, opinion["out_of_domain"] if opinion else None)
         if verdict is not None:
             return Retrieval(question, [], 0.0, False, filters, verdict=verdict, detail=detail)
         shape = answer_shape(question)
@@ -176,14 +178,13 @@ class Assistant:
             if named:  # answered from the documents that name what it asks about
                 retrieval.passages, retrieval.relevant = named, True
         refused = retrieval.verdict is not None or not retrieval.relevant
-        if refused and self.requests is not None:  # refused anyway: say why in its words
-            judged = self.requests.reason(vector)
+        if refused and opinion is not None:  # refused anyway: say why in its words
+            judged, p = RequestModel.judge(opinion)
             # A subject named and not found is the clearer reason ("no material on Robert
             # Lighthizer"), unless the subject is outside the field altogether.
-            p = self.requests.probabilities(vector)[judged] if judged else 0.0
-            if judged is not None and (retrieval.verdict is None or
-                                       judged == "out_of_domain" and p >= SURE and
-                                       retrieval.verdict.reason == "not_covered"):
+            if p >= RELABEL_AT and (retrieval.verdict is None or
+                                    judged == "out_of_domain" and p >= SURE and
+                                    retrieval.verdict.reason == "not_covered"):
                 retrieval.verdict = Verdict(judged, "")
         return retrieval
 

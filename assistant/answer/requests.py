@@ -50,16 +50,11 @@ class RequestModel:
         p /= p.sum()
         return dict(zip(LABELS, map(float, p), strict=True))
 
-    def judge(self, vector) -> tuple[str, float]:
-        """The likelier of the used verdicts, and its probability."""
-        p = self.probabilities(vector)
+    @staticmethod
+    def judge(p: dict[str, float]) -> tuple[str, float]:
+        """From `probabilities`: the likelier of the used verdicts, and its probability."""
         best = max(USED, key=lambda label: p[label])
         return best, p[best]
-
-    def reason(self, vector) -> str | None:
-        """The reason to give for a refused question, when the model is sure enough."""
-        label, p = self.judge(vector)
-        return label if p >= RELABEL_AT else None
 
     @classmethod
     def train(cls, vectors: np.ndarray, labels: list[str], l2: float = 1e-3,
