@@ -189,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     eval_p = sub.add_parser("eval", help="hit@5, MRR, refusals and follow-ups on knowledge/eval")
     eval_p.add_argument("files", nargs="*", help="JSON-lines files or folders (default: eval/)")
     eval_p.add_argument("--json", action="store_true")
-    eval_p.add_argument("--split", choices=["dev", "dev-b", "dev-c", "dev-d", "test"],
+    eval_p.add_argument("--split", choices=["dev", "dev-b", "dev-c", "dev-d", "dev-e", "test"],
                         default="test", help="half of the coverage and quality sets (dev, dev-b, "
                         "dev-c and dev-d are for tuning; dev-d has no quality half)")
     eval_p.add_argument("--misses", action="store_true", help="list every miss")

@@ -28,6 +28,7 @@ from .answer.coverage import (
     screen_request,
 )
 from .answer.requests import RELABEL_AT, RequestModel, load_model
+from .answer.sections import load_sections
 from .backends import make_chat_model
 from .config import PROJECT_ROOT, Settings
 from .conversation import condense, looks_like_follow_up
@@ -409,14 +410,16 @@ def build_assistant(settings: Settings, embeddings: SentenceEmbeddings | None = 
                                 rrf_k=settings.rrf_k, threshold=settings.relevance_threshold,
                                 search_dir=search_root(settings))
     retriever.lexical()  # load the saved search index at start, not on the first question
-    extractive = ExtractiveAnswerer(retriever.lexical, lambda: len(index.documents()))
+    model_id = embedding_id(settings.embedding_model, settings.embedding_quantize)
+    sections = load_sections(settings.section_examples, embeddings, model_id,
+                             settings.data_dir / "requests")
+    extractive = ExtractiveAnswerer(retriever.lexical, lambda: len(index.documents()), sections)
     chat_model = chat_model if chat_model is not None else make_chat_model(settings)
     answerer = extractive
     if chat_model is not None:
         verifier = CitationVerifier(embeddings, settings.support_threshold)
         answerer = GenerativeAnswerer(chat_model, extractive, verifier, settings.answer_backend,
                                       settings.min_support)
-    requests = load_model(settings.request_examples, embeddings,
-                          embedding_id(settings.embedding_model, settings.embedding_quantize),
+    requests = load_model(settings.request_examples, embeddings, model_id,
                           settings.data_dir / "requests")
     return Assistant(settings, index, embeddings, retriever, answerer, chat_model, requests)

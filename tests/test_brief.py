@@ -151,3 +151,36 @@ def test_a_case_named_in_the_question_answers_even_when_guidance_citing_it_ranks
     assert first.doc_id == "case-studies/usmca-rapid-response-labor-mechanism"
     assert "Results" in (first.section or "")
     assert "Silao" in answer.answer.splitlines()[0]
+
+
+def _lead(answer):
+    first = next(line for line in answer.answer.splitlines() if line.strip())
+    return next(c for c in answer.citations if first.rstrip().endswith(f"[{c.n}]"))
+
+
+def test_the_section_people_ask_of_leads_the_answer(kb):
+    """Labelled questions (knowledge/eval/train/sections.jsonl) say which section answers:
+    without them a charter template's secretariat clause led this answer."""
+    assert kb.answerer.sections is not None
+    answer = kb.ask("We cannot afford a standing secretariat with Zambia. What is the least we "
+                    "need so that follow-up does not fall through the cracks?")
+    lead = _lead(answer)
+    assert (lead.doc_id, lead.section) == ("guidance/governance-structures",
+                                           "Secretariats and contact points")
+
+
+def test_the_kind_of_case_section_asked_for_is_learned_whatever_the_case(kb, embeddings):
+    model = kb.answerer.sections
+    for question, kind in [
+            ("Did the programme actually deliver, and what do the numbers show?",
+             "results and metrics"),
+            ("Who put up the money for it, and on what terms were the loans?", "financing"),
+            ("Why did critics at home object to the deal?", "problems and criticism")]:
+        p = model.kind(embeddings.embed_query(question))
+        assert max(p, key=p.get) == kind, (question, p)
+
+
+def test_without_labelled_section_questions_the_brief_still_answers(tmp_path, embeddings):
+    from assistant.answer.sections import load_sections
+
+    assert load_sections(tmp_path / "absent.jsonl", embeddings, "any", tmp_path) is None

@@ -18,6 +18,7 @@ from ..regions import _country_names
 from ..retrieval import ScoredPassage, tokenize
 from ..screening import INSTRUCTION_MARKER, is_instruction_like, without_instructions
 from .coverage import _DEMONYMS
+from .sections import SectionModel, section_share
 from .spans import HEADING_KEY, VECTORS_KEY, Span, decode_vectors, spans, split_sentences
 
 # What a question asks for -> words in the section names that answer it.
@@ -152,7 +153,8 @@ def case_asked_about(passages: list[ScoredPassage]) -> str | None:
 
 
 def score_candidates(question: str, query_vector, passages: list[ScoredPassage], lexical,
-                     dimensions: int = 384) -> list[Candidate]:
+                     dimensions: int = 384, sections: SectionModel | None = None
+                     ) -> list[Candidate]:
     """Every quotable span of the passages, scored; best first."""
     weights = focus_weights(question)
     focus = {t for t, w in weights.items() if w >= 1.0}
@@ -194,7 +196,7 @@ def score_candidates(question: str, query_vector, passages: list[ScoredPassage],
             out[-1].score = lexical_score  # combined below, once the lexical scale is known
     top_lexical = max((c.score for c in out), default=0.0) or 1.0
     w = WEIGHTS
-    fit = passage_fit(question, q, passages, lexical, weights, wanted, dimensions)
+    fit = passage_fit(question, q, passages, lexical, weights, wanted, dimensions, sections)
     for c in out:
         # Case studies share section names, so intent picks a section of the case asked about,
         # not the same-named section of every other case.
@@ -213,19 +215,26 @@ def score_candidates(question: str, query_vector, passages: list[ScoredPassage],
 
 # How a passage as a whole fits the question (passage_fit), tuned on the same dev half.
 FIT = {"sentences": 0.6, "heading": 0.3, "intent": 0.1, "lexical": 0.1, "passage": 0.6,
-       "template": 0.2, "heading_terms": 0.05}
+       "template": 0.2, "heading_terms": 0.05, "asked": 1.0, "asked_kind": 0.5}
 
 
 def passage_fit(question: str, q, passages: list[ScoredPassage], lexical, weights: dict,
-                wanted: list[str], dimensions: int = 384) -> list[float]:
+                wanted: list[str], dimensions: int = 384,
+                sections: SectionModel | None = None) -> list[float]:
     """How well each passage as a whole answers, 0..1 relative to the best: its two best
     sentences, its section heading, whether the section is the kind asked for, its focus words
     its own similarity, and the question's focus words in its section heading ("terms of
-    reference" -> "Joint committees and their terms of reference"). Spans inherit it, so the
-    brief draws on the section that answers."""
+    reference" -> "Joint committees and their terms of reference"), and what people asking such
+    questions wanted (answer/sections.py): the guidance sections the nearest labelled questions
+    were asked of, and the kind of case-study section asked for. Spans inherit it, so the brief
+    draws on the section that answers."""
     raw = []
     focus = {t for t, w in weights.items() if w >= 1.0}
     top_doc = case_asked_about(passages)
+    asked = sections.votes(q) if sections is not None and q is not None else {}
+    if top_doc and top_doc.startswith("case-studies/"):
+        asked = {}  # a question about a case: guidance votes would only pull away from it
+    kinds = sections.kind(q) if sections is not None and q is not None else {}
     for passage in passages:
         # As for spans: a case study's section of the asked-for kind counts for the case asked
         # about, not for every other case with a section of that name.
@@ -242,12 +251,26 @@ def passage_fit(question: str, q, passages: list[ScoredPassage], lexical, weight
         named = len(focus & set(tokenize(passage.metadata.get("section", ""))))
         raw.append((sentences, float(heading[0] @ q) if heading is not None and q is not None
                     else 0.0, float(intent_applies(passage.metadata, wanted, top_doc)), words,
-                    passage.similarity, named))
+                    passage.similarity, named, section_share(asked, passage.metadata),
+                    kinds.get(str(passage.metadata.get("section", "")).lower(), 0.0)
+                    if passage.metadata["doc_type"] == "case-study" and
+                    passage.metadata["doc_id"] == top_doc else 0.0))
     top_words = max((r[3] for r in raw), default=0.0) or 1.0
     f = FIT
     scores = [f["sentences"] * a + f["heading"] * b + f["intent"] * c
               + f["lexical"] * d / top_words + f["passage"] * e + f["heading_terms"] * h
-              for a, b, c, d, e, h in raw]
+              + f["asked"] * s for a, b, c, d, e, h, s, _ in raw]
+    # The kind asked for reorders the case's own sections; it does not move the case against
+    # the guidance: the case's best passage keeps the score it had without it.
+    case = [i for i, p in enumerate(passages) if p.metadata["doc_type"] == "case-study" and
+            p.metadata["doc_id"] == top_doc]
+    if case and kinds:
+        before = max(scores[i] for i in case)
+        for i in case:
+            scores[i] += f["asked_kind"] * raw[i][7]
+        after = max(scores[i] for i in case)
+        for i in case:
+            scores[i] += before - after
     if "metrics" not in wanted:
         # The indicator templates answer questions about measuring; for any other question
         # their lists of example indicators only echo the topic's words.

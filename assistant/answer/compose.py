@@ -26,6 +26,7 @@ from .brief import (
 )
 from .coverage import Verdict
 from .refusals import refusal_text
+from .sections import SectionModel
 
 _EMPHASIS = re.compile(r"(\*\*|__)(\S(?:.*?\S)?)\1")
 
@@ -141,10 +142,12 @@ class ExtractiveAnswerer(Runnable[Retrieval, Answer]):
     supporting points, cases, failure modes and treaty articles that clear a relevance floor.
     """
 
-    def __init__(self, lexical: callable, documents_searched: callable) -> None:
+    def __init__(self, lexical: callable, documents_searched: callable,
+                 sections: SectionModel | None = None) -> None:
         # The brief's length is set by Budget / DETAIL (answer/brief.py), not a sentence count.
         self._lexical = lexical
         self._documents_searched = documents_searched
+        self.sections = sections  # questions labelled with the section that answers them
 
     def invoke(self, retrieval: Retrieval, config: RunnableConfig | None = None,
                **kwargs) -> Answer:
@@ -170,7 +173,8 @@ class ExtractiveAnswerer(Runnable[Retrieval, Answer]):
 
     def _score(self, question: str, retrieval: Retrieval,
                passages: list[ScoredPassage]) -> list[Candidate]:
-        return score_candidates(question, retrieval.query_vector, passages, self._lexical())
+        return score_candidates(question, retrieval.query_vector, passages, self._lexical(),
+                                sections=self.sections)
 
     def _compose_brief(self, retrieval: Retrieval, candidates: list[Candidate],
                        budget: Budget) -> Answer:

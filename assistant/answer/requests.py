@@ -57,26 +57,33 @@ class RequestModel:
         return best, p[best]
 
     @classmethod
-    def train(cls, vectors: np.ndarray, labels: list[str], l2: float = 1e-3,
-              steps: int = 600, rate: float = 2.0) -> RequestModel:
-        """Full-batch gradient descent on the class-balanced cross-entropy."""
-        x = np.asarray(vectors, dtype=np.float64)
-        y = np.array([LABELS.index(label) for label in labels])
-        onehot = np.eye(len(LABELS))[y]
-        counts = onehot.sum(axis=0)
-        sample = (1.0 / np.maximum(counts, 1))[y]
-        sample /= sample.sum()
-        w = np.zeros((x.shape[1], len(LABELS)))
-        b = np.zeros(len(LABELS))
-        for _ in range(steps):
-            logits = x @ w + b
-            logits -= logits.max(axis=1, keepdims=True)
-            p = np.exp(logits)
-            p /= p.sum(axis=1, keepdims=True)
-            error = (p - onehot) * sample[:, None]
-            w -= rate * (x.T @ error + l2 * w)
-            b -= rate * error.sum(axis=0)
-        return cls(w.astype(np.float32), b.astype(np.float32))
+    def train(cls, vectors: np.ndarray, labels: list[str]) -> RequestModel:
+        weights, bias = softmax_regression(vectors, [LABELS.index(label) for label in labels],
+                                           len(LABELS))
+        return cls(weights, bias)
+
+
+def softmax_regression(vectors: np.ndarray, classes: list[int], n_classes: int,
+                       l2: float = 1e-3, steps: int = 600,
+                       rate: float = 2.0) -> tuple[np.ndarray, np.ndarray]:
+    """Full-batch gradient descent on the class-balanced cross-entropy: (weights, bias)."""
+    x = np.asarray(vectors, dtype=np.float64)
+    y = np.asarray(classes)
+    onehot = np.eye(n_classes)[y]
+    counts = onehot.sum(axis=0)
+    sample = (1.0 / np.maximum(counts, 1))[y]
+    sample /= sample.sum()
+    w = np.zeros((x.shape[1], n_classes))
+    b = np.zeros(n_classes)
+    for _ in range(steps):
+        logits = x @ w + b
+        logits -= logits.max(axis=1, keepdims=True)
+        p = np.exp(logits)
+        p /= p.sum(axis=1, keepdims=True)
+        error = (p - onehot) * sample[:, None]
+        w -= rate * (x.T @ error + l2 * w)
+        b -= rate * error.sum(axis=0)
+    return w.astype(np.float32), b.astype(np.float32)
 
 
 def read_labelled(path: Path) -> tuple[list[str], list[str]]:
