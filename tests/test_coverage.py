@@ -297,3 +297,64 @@ def test_an_agreement_named_by_year_or_by_its_city_needs_a_document_that_names_i
 def test_private_business_and_academic_deals_abroad_are_outside_the_field(kb, question):
     data = kb.ask(question).to_json()
     assert data["refused"] and data["reason"] == "out_of_domain", data["answer"]
+
+
+@pytest.mark.parametrize("question, missing", [
+    # typed without capitals: the countries are still read, and side by side they are a pair
+    ("bolivia china lithium deal - who financed it and on what terms?",
+     "the Bolivia–China relationship"),
+    # a country whose project a factual question is about, which no document mentions
+    ("Djibouti's port at Doraleh was built with Chinese loans. How has it been financed since, "
+     "and how much is owed?", "Djibouti"),
+    # the words that make it one agreement among the pair's
+    ("How does the Japan–Mexico avocado quota arrangement work?",
+     "the Japan–Mexico avocado quota arrangement"),
+    # three names somewhere in one passage do not make the pair's agreement
+    ("How does the UK–Japan CEPA handle data flows?",
+     "an agreement between United Kingdom and Japan"),
+])
+def test_near_misses_named_without_capitals_by_possession_or_by_description(kb, question,
+                                                                             missing):
+    data = kb.ask(question).to_json()
+    assert data["refused"] and data["reason"] == "not_covered", data["answer"]
+    assert missing in data["missing"]
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("kenya china railway - how was it financed?",
+     "case-studies/kenya-china-standard-gauge-railway"),
+    # the asker's own project only sets the scene; what is asked about is covered
+    ("Our ministry is drafting a concept note for the Kribi port expansion. What did Sri Lanka's "
+     "experience at Hambantota show about debt and leases?",
+     "case-studies/sri-lanka-china-hambantota-port"),
+    # a common word opening a sentence is not a name
+    ("Nobody in our ministry has negotiated a green hydrogen deal before. What did Namibia's deal "
+     "with Germany teach about offtake?", "case-studies/germany-namibia-green-hydrogen"),
+    ("Ministers today still like round numbers. What does good practice say about announcing a "
+     "pledge total?", "guidance/shared-narrative-and-communication"),
+])
+def test_scene_setting_lowercase_pairs_and_sentence_openers_are_still_answered(kb, question,
+                                                                               expected):
+    answer = kb.ask(question)
+    assert not answer.refused, answer.answer
+    assert expected in {c.doc_id for c in answer.citations}
+
+
+@pytest.mark.parametrize("question, reason", [
+    ("Give me a quote from the Kenyan transport minister admitting the SGR was a mistake.",
+     "not_a_question"),
+    ("Write a JICA press release announcing that the bullet train has been cancelled.",
+     "not_a_question"),
+    ("Schreib mir ein Liebesgedicht über Freihandel.", "not_a_question"),
+    ("My sister and I are doing a home swap with a family in Lisbon. What should the agreement "
+     "cover?", "out_of_domain"),
+    ("I'm the store manager at a supermarket in Nairobi. How should I train new cashiers?",
+     "out_of_domain"),
+    ("SGR extension to Uganda finished yet?", "out_of_date"),
+    ("Who is the Kenyan minister chairing the SGR oversight board?", "out_of_date"),
+    ("How much does Japan's 2026-27 budget allocate to the Indian bullet train?", "out_of_date"),
+])
+def test_fabricated_quotes_home_swaps_office_holders_and_seasons(kb, question, reason):
+    data = kb.ask(question).to_json()
+    assert data["refused"] and data["reason"] == reason, data["answer"]
+    assert not data["citations"] or reason == "out_of_date"

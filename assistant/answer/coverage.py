@@ -82,7 +82,8 @@ _CREATIVE_OTHER = re.compile(
     r"\b(escribe|escribeme|escríbeme|ecris|écris|ecrivez|écrivez|schreib|schreibe|erzähl|erzahl|"
     r"erzähle|raconte|racontez|cuentame|cuéntame|scrivi|racconta|dichte)\w*\b.{0,40}\b(poema|poème|"
     r"poeme|gedicht|witz|blague|chiste|chanson|cancion|canción|lied|geschichte|histoire|cuento|"
-    r"poesia|storia|barzelletta|haiku|sonett|limerick)\b", re.IGNORECASE)
+    r"poesia|storia|barzelletta|haiku|sonett|limerick|\w*geschichte|\w*gedicht|m[äa]rchen|"
+    r"erz[äa]hlung|novelle|nouvelle|conte|relato)\b", re.IGNORECASE)
 _FAKE = re.compile(
     r"\b(fake|fabricated?|forged?|forgery|fictional|fictitious|made-up|hoax|spoof|"
     r"official-looking|official looking|counterfeit|bogus|false)\b.{0,50}\b(statement|press release|"
@@ -92,6 +93,10 @@ _FAKE = re.compile(
     r"op-?ed|column|fact ?sheet|linkedin post|tweet|post|memo|notice)\b.{0,60}\b(reporting|"
     r"announcing|stating|saying|confirming|declaring|claiming|revealing) that\b"
     r"|\b(on|with) (the )?[\w' ]{0,40}\bletterhead\b|\bletterhead wording\b"
+    # words put in a real person's mouth: "a quote from the minister admitting that..."
+    r"|\b(give|get|find|write|invent|need) (me |us )?(a |an |some )?(quotes?|quotations?|"
+    r"soundbites?)\b.{0,60}\b(admitting|conceding|confessing|saying|calling|describing|"
+    r"claiming)\b"
     r"|\b(generate|write|draft|create|produce|compose|issue)\b.{0,40}\b(government|ministry|"
     r"ministerial|presidential|authority|embassy|commission|white house|palace)\b.{0,20}"
     r"\b(press release|statement|communiqu[eé]|announcement|decree)\b"
@@ -115,6 +120,11 @@ _ATTRIBUTED_OTHER = re.compile(
     r"comunicato|dichiarazione)\b.{0,80}\b(anunciando|declarando|confirmando|annon[çc]ant|"
     r"d[ée]clarant|confirmant|ank[üu]ndig\w*|erkl[äa]rt|annunciando|dichiarando|que|dass|che)\b",
     re.IGNORECASE)
+# "Write a USTR press release announcing that...": a named body's release, no "from" needed.
+_BODY_RELEASE = re.compile(
+    r"\b(?i:write|draft|generate|create|produce|compose|issue)\b.{0,12}\b(?i:an?|the)\s+"
+    r"(?:[A-Z][\w.&'’-]*\s+){1,5}(?i:press release|statement|communiqu[eé]|announcement|decree|"
+    r"notice)\b.{0,30}\b(?i:announcing|declaring|confirming|stating|saying)\b")
 _ANNOUNCING = re.compile(r"\b(announcing|announces|declaring|confirming|admitting|revealing|"
                          r"stating|saying) that\b|\bannouncing\b", re.IGNORECASE)
 
@@ -146,7 +156,8 @@ def not_a_question(question: str) -> bool:
     if _NAMED_VOICE.search(question) or pasted_text(question):
         return True
     if _AT_ASSISTANT.search(question) or _CREATIVE.search(question) or _FAKE.search(question) \
-            or _CREATIVE_OTHER.search(question) or _ATTRIBUTED_OTHER.search(question):
+            or _CREATIVE_OTHER.search(question) or _ATTRIBUTED_OTHER.search(question) \
+            or _BODY_RELEASE.search(question):
         return True
     return bool(_ATTRIBUTED.search(question) and _ANNOUNCING.search(question))
 
@@ -215,7 +226,10 @@ _NEVER_OURS = re.compile(
     r"guild)|(forum|server|chat) moderators|moderators of our|gaming (server|guild|clan)|"
     r"divorc\w*|co-?parent\w*|custody of|bakery|hair salon|food truck|prenup\w*|fianc[eé]e?|"
     r"franchisor|franchisee|master-franchise|burger|pizzeria|dive shop|beach clean-?up|"
-    r"volunteer (\w+ )?group|tenants'? association|landlord|two professors|authorship)\b",
+    r"volunteer (\w+ )?group|tenants'? association|landlord|two professors|authorship|"
+    r"house[- ]swap|home[- ]swap|home exchange|house-?sitting|married couple|joint bank account|"
+    r"(hr|human resources|shift|store|office|sales) manager|roaster(y|ies)|"
+    r"exclusivity clause)\b",
     re.IGNORECASE)
 # Signs that the subject is a relationship between states or public bodies after all, even when
 # the question borrows an everyday comparison ("like a marriage").
@@ -278,22 +292,25 @@ _PRESENT = re.compile(
     r"current(?!\s+account)(?!ly)|latest|most recent|up[- ]to[- ]date|real-time|"
     r"yesterday|last (week|month|night|weekend)|"
     r"next (week|month|year|quarter)|upcoming|forecast|going forward|in the coming (months|years)|"
-    r"on track|so far|(when|where) (is|will) the next|the next \w+ (meeting|summit|round|session|"
-    r"review|election|talks))\b",
+    r"on track|so far|to date|(when|where) (is|will) the next|the next \w+ (meeting|summit|round|"
+    r"session|review|election|talks)|since it (opened|started|began|launched|entered into force)|"
+    r"(in force|open|opened|operating|running|signed|ratified|finished|completed?) now|"
+    r"now\s*\?)",
     re.IGNORECASE)
 # "Today", "this year" and "current" also open questions about lasting lessons ("what do
 # negotiators today learn from ...", "the current thinking in the guidance"); those stay
 # answerable. Words about the very latest figures or later events do not.
 _TIMELESS_PRESENT = re.compile(r"^(today|nowadays|these days|currently|this year|current|up.to.date|"
-                               r"at present|presently)$", re.IGNORECASE)
+                               r"at present|presently|now\s*\?)$", re.IGNORECASE)
 _LESSON = re.compile(
     r"\b(lessons?|learn\w*|take ?aways?|take away|teach\w*|still apply|should|advice|advise|"
     r"recommend\w*|how (can|could|do|would) (we|i|a|an|they)|what (can|could) (we|a|an)|"
-    r"approach|the guidance|thinking|best practice|design)\b", re.IGNORECASE)
+    r"approach|the guidance|thinking|best practice|good practice|design)\b", re.IGNORECASE)
 # A later year counts when the question asks about that time ("in 2027", "the 2027–28 year"),
 # not when it names a target or an end date ("ten billion euros by 2030", "the 2030 target")
 # unless it asks whether the target was met ("did it reach ... by 2030?").
 _YEAR = re.compile(r"(?<![\w–-])((?:19|20)\d\d)\b")
+_SEASON = re.compile(r"(?<![\w])(20\d\d)[–/-](\d\d)(?![\w–-])")
 _NOT_ABOUT = re.compile(r"(\b(by|until|till|to|through|before|than)|\d[–-])\s*$", re.IGNORECASE)
 _TARGET = re.compile(r"^\s*(targets?|goals?|deadlines?|horizon|vision|agenda|strategy|aim)\b",
                      re.IGNORECASE)
@@ -306,7 +323,8 @@ _MET = re.compile(r"^\W*(did|has|have|was|were)\b.{0,120}\b(reach|reached|meet|m
 # Give me three mistakes to look for"): their dates are the user's, not what is asked about.
 _ADVICE = re.compile(r"\b(should|how (can|could|do|would) (we|i|they)|what (can|could) (we|i)|"
                      r"give me|mistakes|pitfalls|what to (look|watch) (out )?for|lessons?|"
-                     r"recommend\w*|advi[cs]e|checklist|talking points|draft|prepare|teach)\b",
+                     r"recommend\w*|advi[cs]e|checklist|talking points|draft|prepare|teach|"
+                     r"good practice|best practice)\b",
                      re.IGNORECASE)
 
 
@@ -318,7 +336,12 @@ _PAST_ASK = re.compile(r"^\W*(what|why|how|when|who|which|where)\b.{0,60}\b(did|
 # "will it reach a decision before 2030?", "what tariff does Washington charge?", "how many
 # workers do the factories employ?".
 _NOW_OR_LATER = re.compile(
-    r"\b(has|have)\b.{0,100}\byet\b|^\W*will\b"
+    r"\b(has|have)\b.{0,100}\byet\b|^\W*will\b|\byet\s*\?\s*$"
+    # who holds an office now: "Who is the Pakistani minister co-chairing the JCC?"
+    r"|^\W*who (is|are) (the |its |their )?(current )?(\w+ ){0,2}(ministers?|ambassadors?|"
+    r"president|chair\w*|co-?chair\w*|heads?|ceo|director|secretary|governor|commissioner|envoy|"
+    r"representatives?|negotiators?)\b"
+    r"|^\W*(is|are) (the |it |they )?.{0,80}\b(still )?in force\b"
     r"|\bwhat (tariff|duty|rate|price)s? (does|do|is|are) (\w+ ){1,3}(charg|levy|levi|impos|pay|"
     r"collect)\w*|\bhow many\b.{0,60}\b(do|does)\b.{0,60}\bemploy\b|\b(exchange|spot) rate\b",
     re.IGNORECASE)
@@ -337,6 +360,10 @@ def time_scope(question: str, knowledge_date: date | None) -> str | None:
         if not (_TIMELESS_PRESENT.match(match.group(0)) and _LESSON.search(question)):
             return match.group(0)
     if knowledge_date:
+        for span in _SEASON.finditer(question):  # "la saison 2026-27", "FY2026/27"
+            if int(span.group(1)) >= knowledge_date.year and \
+                    2000 + int(span.group(2)) > knowledge_date.year:
+                return span.group(0)
         for year in _YEAR.finditer(question):
             if int(year.group(1)) > knowledge_date.year and (
                     _MET.search(question) or
@@ -367,6 +394,10 @@ balkan balkans nordic sahel horn indo-pacific mou mous
 permanent deputy vice chief director directorate general chair chairman chairperson spokesperson
 cabinet treasury memo note briefing undersecretary under-secretary assistant principal senior head
 office private
+industry industries affairs foreign planning agriculture fisheries environment tourism transport
+health education justice interior defence defense mines mining petroleum works housing culture
+science technology innovation
+comms govt gov mgmt dept admin intl info stats econ pls thx biz
 """.split())
 # Head nouns of named things: "Colombo Port City", "the World Bank" are subjects even when every
 # other word is a place or a field word.
@@ -391,6 +422,13 @@ difference differences key main pros examples example lessons risks steps ways o
 short brief best top both either neither each all
 monday tuesday wednesday thursday friday saturday sunday january february march april may june
 july august september october november december
+nobody everybody somebody anybody noone everyone someone anyone nothing everything something
+here there this that these those it its they them he she you your their his her many most some
+few several such another other every much more none one two three later earlier finally first
+second third however meanwhile instead otherwise therefore thus hence recently previously again
+perhaps maybe certainly obviously unfortunately fortunately clearly overall ideally basically
+honestly frankly personally apparently actually really just only even already always never often
+sometimes usually context background note ps fyi update
 """.split())
 _CAPITALISED = re.compile(r"[A-Z][\w'’.&‐-―−-]*")
 _DEMONYMS = {
@@ -633,9 +671,63 @@ def _one_edit(a: str, b: str) -> bool:
     return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
 
 
+# Country names that are also everyday words: not read as countries in a question typed
+# without capitals ("tell us", "roast turkey").
+_AMBIGUOUS_NAMES = {"us", "chad", "turkey", "georgia", "jordan", "guinea", "niger", "jersey",
+                    "washington", "america", "brussels", "delhi", "mali", "peru", "cuba", "oman"}
+
+
+@cache
+def _lowercase_country_pattern() -> re.Pattern:
+    from ..regions import _country_names
+
+    names = sorted((n for n in _country_names() if n.lower() not in _AMBIGUOUS_NAMES
+                    and n[:1].isalpha()), key=len, reverse=True)
+    return re.compile(r"(?<![\w])(" + "|".join(re.escape(n.lower()) for n in names) + r")(?![\w])")
+
+
+def recased(question: str) -> str:
+    """A question typed without capitals ("laos china railway - how was it financed?") with
+    its country names written as names, and two names side by side joined as a pair."""
+    if any(c.isupper() for c in question):
+        return question
+    from ..regions import _country_names
+
+    canonical = {n.lower(): n for n in _country_names()}
+    text = _lowercase_country_pattern().sub(lambda m: canonical[m.group(1)], question)
+    pair = rf"(?<![\w])({name_alternatives()})\s+({name_alternatives()})(?![\w])"
+    return re.sub(pair, r"\1–\2", text)
+
+
+# "the US–Mexico tomato suspension agreement": the words that make it one agreement among the
+# pair's must be in the evidence too.
+_QUALIFIED_HEADS = r"(agreement|deal|accord|pact|arrangement|treaty|dispute|row|case)"
+
+
+def qualified_agreements(question: str) -> list[tuple[str, list[str]]]:
+    """(the phrase, its qualifying words) for an agreement named by a pair and a description."""
+    out = []
+    pattern = rf"(?<![\w])(?:{name_alternatives()})\s*[–—/-]\s*(?:{name_alternatives()})(?![\w])" \
+              rf"\s+((?:[a-z][\w-]*\s+){{1,3}}){_QUALIFIED_HEADS}\b"
+    for m in re.finditer(pattern, question):
+        words = [w for w in m.group(1).split() if not _generic(w) and w not in _OPENERS
+                 and len(w) > 2]
+        if words:
+            out.append((m.group(0), words))
+    return out
+
+
+def asked_sentences(question: str) -> tuple[list[str], list[str]]:
+    """(the sentences that ask, the sentences that set the scene)."""
+    sentences = [s for s in re.split(r"(?<=[.?!])(?<![A-Z]\.[A-Z]\.)\s+", question.strip()) if s]
+    asked = [s for s in sentences if s.endswith("?")] or sentences[-1:]
+    return asked, [s for s in sentences if s not in asked]
+
+
 def missing_subjects(question: str, passages: list[ScoredPassage]) -> list[str]:
     """Subjects the question names that no retrieved passage mentions; and country pairs no
     single document mentions both of ("Brazil–Angola")."""
+    question = recased(question)
     by_doc: dict[str, list[str]] = {}
     texts: list[str] = []
     raw_parts: list[str] = []
@@ -693,13 +785,45 @@ def missing_subjects(question: str, passages: list[ScoredPassage]) -> list[str]:
             missing.append(f"the {country_name(a)}–{country_name(b)} relationship")
         elif acronym and not any({a, b} <= codes for codes in partners) and \
                 not any(mentions(t, a) and mentions(t, b) for t in titles) and \
-                not any(mentions(normalise(p.text), a) and mentions(normalise(p.text), b) and
-                        re.search(rf"\b{acronym}\b", p.text) for p in passages):
+                not any(_pair_names(p.text, a, b, acronym) for p in passages):
             missing.append(f"an agreement between {country_name(a)} and {country_name(b)}")
-    return missing
+    for phrase, words in qualified_agreements(question):
+        if not any(all(re.search(rf"(?<![a-z]){re.escape(normalise(w))}", t) for w in words)
+                   for t in documents):
+            missing.append(f"the {phrase}")
+    # A country whose project a factual question is about ("Tanzania's railway ... how has it
+    # been financed?") that no evidence mentions; in advice questions it is the asker's.
+    asked, scene = asked_sentences(question)
+    if not any(_ADVICE.search(s) or _LESSON.search(s) for s in asked):
+        for code in sorted(named_country_codes(question)):
+            names = [n for n in names_of(code) if n[:1].isalpha()]
+            about = any(re.search(rf"(?<![\w]){re.escape(n)}['’]s\b", question) for n in names)
+            if about and not any(mentions(t, code) for t in documents):
+                missing.append(country_name(code))
+    # Names that only set the scene ("We're preparing a border post at Aflao–Lomé. What did
+    # Chirundu show?") are the asker's own, when what is asked about is covered.
+    if scene and missing:
+        asked_subjects = salient_subjects(" ".join(asked))
+        if any(s not in missing for s in asked_subjects):
+            missing = [m for m in missing if m not in subjects or
+                       any(m in s for s in asked)]
+    return list(dict.fromkeys(missing))
 
 
 _DEAL = r"(?:agreement|accord|arrangement|treaty|pact|deal|FTA|EPA|CEPA|BIT)"
+
+
+def _pair_names(text: str, a: str, b: str, acronym: str) -> bool:
+    """Whether a text names the pair's agreement itself: "the Japan–UK CEPA", "UK and Japan
+    ... signed a CEPA" within a few words, not three names somewhere in one passage."""
+    names_a = "|".join(re.escape(n) for n in names_of(a) if n[:1].isalpha())
+    names_b = "|".join(re.escape(n) for n in names_of(b) if n[:1].isalpha())
+    if not names_a or not names_b:
+        return False
+    pair = rf"(?:(?:{names_a})\W{{1,5}}(?:and\W+)?(?:{names_b})|(?:{names_b})\W{{1,5}}(?:and\W+)?" \
+           rf"(?:{names_a}))"
+    return bool(re.search(rf"{pair}(?:'s)?\W+(?:[\w-]+\W+){{0,4}}?{re.escape(acronym)}\b", text,
+                          re.IGNORECASE))
 
 
 def dated_agreements(question: str) -> list[tuple[str, str, str]]:
@@ -765,7 +889,7 @@ def _agreement_pair_pattern() -> re.Pattern:
     alternatives = name_alternatives()
     return re.compile(rf"(?<![\w])({alternatives})\s*[–—/-]\s*(?:the\s+)?({alternatives})(?![\w])"
                       rf"(?:'s)?\s+(?:[\w-]+\s+){{0,2}}?(FTA|EPA|CEPA|CECA|DEA|DEPA|BIT|TIFA|"
-                      rf"CETA)\b")
+                      rf"CETA|free trade (?:deal|agreement|pact)|trade (?:deal|pact))\b")
 
 
 def _name_combinations(codes: list[str]) -> list[tuple[str, ...]]:
@@ -872,9 +996,11 @@ def coverage_verdict(question: str, retrieval, known: date | None,
         missing += [w for w in unfamiliar_words(question, familiar) if w not in missing]
     if missing:
         return Verdict("not_covered", "", missing)
-    if not retrieval.relevant:
-        return None  # weak evidence: the composer's plain no (reason no_evidence)
     when = time_scope(question, known)
+    if not retrieval.relevant and not (when and evidence and salient_subjects(question)):
+        # weak evidence: the composer's plain no (reason no_evidence); but "ECRL open yet?"
+        # names what the evidence covers and asks about now: that is the reason to give
+        return None
     if when:
         future = re.match(r"next|upcoming|forecast|going forward|in the coming|will", when,
                           re.I)
