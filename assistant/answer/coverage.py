@@ -695,8 +695,7 @@ def recased(question: str) -> str:
 
     canonical = {n.lower(): n for n in _country_names()}
     text = _lowercase_country_pattern().sub(lambda m: canonical[m.group(1)], question)
-    pair = rf"(?<![\w])({name_alternatives()})\s+({name_alternatives()})(?![\w])"
-    return re.sub(pair, r"\1–\2", text)
+    return _side_by_side_pattern().sub(r"\1–\2", text)
 
 
 # "the US–Mexico tomato suspension agreement": the words that make it one agreement among the
@@ -704,12 +703,21 @@ def recased(question: str) -> str:
 _QUALIFIED_HEADS = r"(agreement|deal|accord|pact|arrangement|treaty|dispute|row|case)"
 
 
+@cache
+def _qualified_pattern() -> re.Pattern:
+    return re.compile(rf"(?<![\w])(?:{name_alternatives()})\s*[–—/-]\s*(?:{name_alternatives()})"
+                      rf"(?![\w])\s+((?:[a-z][\w-]*\s+){{1,3}}){_QUALIFIED_HEADS}\b")
+
+
+@cache
+def _side_by_side_pattern() -> re.Pattern:
+    return re.compile(rf"(?<![\w])({name_alternatives()})\s+({name_alternatives()})(?![\w])")
+
+
 def qualified_agreements(question: str) -> list[tuple[str, list[str]]]:
     """(the phrase, its qualifying words) for an agreement named by a pair and a description."""
     out = []
-    pattern = rf"(?<![\w])(?:{name_alternatives()})\s*[–—/-]\s*(?:{name_alternatives()})(?![\w])" \
-              rf"\s+((?:[a-z][\w-]*\s+){{1,3}}){_QUALIFIED_HEADS}\b"
-    for m in re.finditer(pattern, question):
+    for m in _qualified_pattern().finditer(question):
         words = [w for w in m.group(1).split() if not _generic(w) and w not in _OPENERS
                  and len(w) > 2]
         if words:
