@@ -10,7 +10,8 @@ from .regions import region_of
 from .sources import links_metadata
 
 SECTION_SEPARATOR = " › "
-_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_CLAUSE_END = re.compile(r"(?<=[;:])\s+")  # inside a sentence too long to keep whole
 
 
 @dataclass
@@ -50,7 +51,12 @@ def _units(paragraph: str, max_words: int) -> list[str]:
         return []
     if len(paragraph.split()) <= max_words:
         return [paragraph]
-    sentences = _SENTENCE_END.split(paragraph)
+    # Cut between sentences; a clause boundary only inside a sentence over the limit ("Common
+    # elements recur: a, b, c" split at its colon lost its list to a fragment in the next
+    # passage).
+    sentences = [clause for sentence in _SENTENCE_END.split(paragraph)
+                 for clause in (_CLAUSE_END.split(sentence)
+                                if len(sentence.split()) > max_words else [sentence])]
     out, current = [], []
     for sentence in sentences:
         if current and len(" ".join(current + [sentence]).split()) > max_words:

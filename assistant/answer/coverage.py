@@ -699,14 +699,16 @@ def recased(question: str) -> str:
 
 
 # "the US–Mexico tomato suspension agreement": the words that make it one agreement among the
-# pair's must be in the evidence too.
+# pair's must be in the evidence too. The words stop at the first head: in "the Japan–Thailand
+# agreements handle dispute settlement" nothing qualifies the agreements.
 _QUALIFIED_HEADS = r"(agreement|deal|accord|pact|arrangement|treaty|dispute|row|case)"
 
 
 @cache
 def _qualified_pattern() -> re.Pattern:
     return re.compile(rf"(?<![\w])(?:{name_alternatives()})\s*[–—/-]\s*(?:{name_alternatives()})"
-                      rf"(?![\w])\s+((?:[a-z][\w-]*\s+){{1,3}}){_QUALIFIED_HEADS}\b")
+                      rf"(?![\w])\s+((?:(?!{_QUALIFIED_HEADS}s?\b)[a-z][\w-]*\s+){{1,3}})"
+                      rf"{_QUALIFIED_HEADS}\b")
 
 
 @cache
