@@ -189,9 +189,11 @@ def main(argv: list[str] | None = None) -> int:
     eval_p = sub.add_parser("eval", help="hit@5, MRR, refusals and follow-ups on knowledge/eval")
     eval_p.add_argument("files", nargs="*", help="JSON-lines files or folders (default: eval/)")
     eval_p.add_argument("--json", action="store_true")
-    eval_p.add_argument("--split", choices=["dev", "dev-b", "dev-c", "dev-d", "dev-e", "test"],
-                        default="test", help="half of the coverage and quality sets (dev, dev-b, "
-                        "dev-c and dev-d are for tuning; dev-d has no quality half)")
+    eval_p.add_argument("--split", choices=["dev", "dev-b", "dev-c", "dev-d", "dev-e", "dev-f",
+                                            "test"],
+                        default="test", help="half of the coverage and quality sets (every dev "
+                        "half is for tuning, test for reporting; a split runs whichever of the "
+                        "two sets has it)")
     eval_p.add_argument("--misses", action="store_true", help="list every miss")
     hash_p = sub.add_parser("hash-password", help="hash a password for ASSISTANT_AUTH "
                             "(asks for it, or reads one line from standard input)")
