@@ -36,10 +36,11 @@ class Settings(BaseSettings):
     # knowledge/eval (see benchmarks/calibrate_gate.py).
     relevance_threshold: float = 0.29
     max_question_chars: int = 1000
-    # Labelled questions the request model (answer/requests.py) and the section votes
-    # (answer/sections.py) learn from; absent: rules only, sections ranked on their text.
-    request_examples: Path = PROJECT_ROOT / "knowledge" / "eval" / "train" / "coverage.jsonl"
-    section_examples: Path = PROJECT_ROOT / "knowledge" / "eval" / "train" / "sections.jsonl"
+    # Labelled questions the request model (answer/requests.py) and the section model
+    # (answer/sections.py: every sections*.jsonl of a folder) learn from; absent: rules only,
+    # sections ranked on their text.
+    request_examples: Path = PROJECT_ROOT / "knowledge" / "eval" / "train"
+    section_examples: Path = PROJECT_ROOT / "knowledge" / "eval" / "train"
 
     answer_backend: Literal["extractive", "ollama", "openai"] = "extractive"
     llm_base_url: str | None = Field(None, description="Ollama or OpenAI-compatible server URL.")

@@ -279,7 +279,8 @@ class SentenceEmbeddings(Embeddings):
             self._vocabulary = self.tokenizer.get_vocab()
         vocabulary = self._vocabulary
         word = word.lower()
-        return any(w in vocabulary for w in (word, word.removesuffix("s"),
+        singular = word[:-3] + "y" if word.endswith("ies") else word
+        return any(w in vocabulary for w in (word, word.removesuffix("s"), singular,
                                              word.removesuffix("es"), word.removesuffix("ing"),
                                              word.removesuffix("ed")))
 

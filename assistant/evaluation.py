@@ -46,14 +46,16 @@ class EvalReport:
         }
 
 
-def ranked_documents(assistant: Assistant, question: str, depth: int = 30) -> tuple[list[str], bool]:
+def ranked_documents(assistant: Assistant, question: str, depth: int = 30,
+                     context: str | None = None) -> tuple[list[str], bool]:
     """Distinct documents in the order of their best passage, ranked as the answer ranks them
     (with treaty texts indexed, the curated documents apart from the articles), and whether
     the question passes every check before answering (the similarity gate and the coverage
     checks)."""
+    vector = assistant.query_vector(question, context)
     ranked = assistant.retriever.retrieve(question, k=depth,
-                                          filters=assistant.answer_scope({}))
-    checked = assistant.retrieve({"question": question})
+                                          filters=assistant.answer_scope({}), query_vector=vector)
+    checked = assistant.retrieve({"question": question, "context": context})
     answered = checked.relevant and checked.verdict is None
     return list(dict.fromkeys(p.metadata["doc_id"] for p in ranked.passages)), answered
 
@@ -63,12 +65,13 @@ def evaluate(assistant: Assistant, rows: list[dict]) -> EvalReport:
     by_id = {row["id"]: row for row in rows}
     standalone: dict[str, str] = {}
     for row in rows:
-        question = row["question"]
+        question, context = row["question"], None
         if row["kind"] == "follow-up":
             earlier = standalone.get(row["follow_up_of"]) or by_id[row["follow_up_of"]]["question"]
             question = assistant.standalone(question, [earlier])
+            context = earlier if question != row["question"] else None
         standalone[row["id"]] = question
-        docs, relevant = ranked_documents(assistant, question)
+        docs, relevant = ranked_documents(assistant, question, context=context)
         if row["kind"] == "unanswerable":
             report.unanswerable += 1
             report.refused_right += not relevant

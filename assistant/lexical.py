@@ -121,6 +121,7 @@ class LexicalIndex:
             self._treaty_rows = np.flatnonzero(treaty)
         self._row_keys = {k for own in metadatas.own for k in own}
         self._masks: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+        self._rows: dict[str, int] | None = None
 
     @classmethod
     def build(cls, ids: list[str], texts: list[str], metadatas: list[dict],
@@ -243,6 +244,13 @@ class LexicalIndex:
 
     def similarity(self, row: int, vector) -> float:
         return float(self.vectors[row] @ np.asarray(vector, dtype=np.float32))
+
+    def vector_of(self, passage_id: str) -> np.ndarray | None:
+        """A passage's vector by its id (the map is made on first use)."""
+        if self._rows is None:
+            self._rows = {pid: i for i, pid in enumerate(self.ids)}
+        row = self._rows.get(passage_id)
+        return None if row is None else np.asarray(self.vectors[row], dtype=np.float32)
 
 
 def _top(scores: np.ndarray, n: int) -> np.ndarray:

@@ -21,9 +21,10 @@ _STEPS = re.compile(
     r"|\bsteps\b|\bchecklist\b|\bhow to\b", re.IGNORECASE)
 
 
-# "How do the Japan–Mexico and Japan–Thailand agreements handle dispute settlement?"
-_EACH_HANDLES = re.compile(r"\band\b.+\b(handle|treat|approach|deal with|address|regulate)\b",
-                           re.IGNORECASE)
+# "How do the Japan–Mexico and Japan–Thailand agreements handle dispute settlement?"; not
+# "What went wrong with X, and what should a new deal with a hub have settled?".
+_EACH_HANDLES = re.compile(r"^\W*how (do|does|did|would|will)\b[^?]*\band\b[^?]*\b(handle|treat|"
+                           r"approach|deal with|address|regulate)\b", re.IGNORECASE)
 
 
 def answer_shape(question: str) -> str:

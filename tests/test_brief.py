@@ -176,7 +176,7 @@ def test_the_kind_of_case_section_asked_for_is_learned_whatever_the_case(kb, emb
              "results and metrics"),
             ("Who put up the money for it, and on what terms were the loans?", "financing"),
             ("Why did critics at home object to the deal?", "problems and criticism")]:
-        p = model.kind(embeddings.embed_query(question))
+        p = model.kind(embeddings.embed_query(question), question)
         assert max(p, key=p.get) == kind, (question, p)
 
 
@@ -184,3 +184,40 @@ def test_without_labelled_section_questions_the_brief_still_answers(tmp_path, em
     from assistant.answer.sections import load_sections
 
     assert load_sections(tmp_path / "absent.jsonl", embeddings, "any", tmp_path) is None
+
+
+def test_a_question_that_names_no_case_is_answered_by_the_guidance_first(kb):
+    """A case study's "Results and metrics" heading shares the question's words, but a question
+    that names no case is answered by the guidance; cases follow as examples."""
+    answer = kb.ask("Which numbers should we put in the first annual report to our minister?")
+    assert not answer.refused, answer.answer
+    assert _lead(answer).doc_type == "guidance", answer.answer
+
+
+def test_the_question_map_is_fitted_to_the_index_it_answers_from(kb, make_assistant, tmp_path):
+    """The section model's adapter is fitted against the search index in use (sections.py):
+    for knowledge/ it maps questions near the passages such questions were written for; a
+    folder the labelled questions are not about gets none, and answers as before."""
+    import numpy as np
+
+    from assistant.answer.sections import adapt
+
+    model = kb.answerer.sections
+    adapter = model.adapter(kb.retriever.lexical())
+    assert adapter is not None and adapter.shape == (384, 384)
+    lexical = kb.retriever.lexical()
+    question = "How does a stuck irritant move up from officials to ministers?"
+    q = np.asarray(kb.embeddings.embed_query(question), dtype=np.float32)
+    rows = [i for i, m in enumerate(lexical.metadatas)
+            if m["doc_id"] == "guidance/governance-structures" and
+            m.get("section", "").startswith("Decision rights and escalation")]
+    target = np.asarray(lexical.vectors[rows], dtype=np.float32)
+    assert (target @ adapt(q, adapter)).max() > (target @ q).max()
+    small = tmp_path / "kb"
+    small.mkdir()
+    (small / "note.md").write_text("# Port twinning\n\nTwo port authorities exchange staff "
+                                   "for six weeks a year.\n", encoding="utf-8")
+    other = make_assistant(small)
+    assert other.ingest(progress=False).ok
+    assert other.answerer.sections.adapter(other.retriever.lexical()) is None
+    assert not other.ask("How long do port staff exchanges last?").refused

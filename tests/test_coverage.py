@@ -358,3 +358,54 @@ def test_fabricated_quotes_home_swaps_office_holders_and_seasons(kb, question, r
     data = kb.ask(question).to_json()
     assert data["refused"] and data["reason"] == reason, data["answer"]
     assert not data["citations"] or reason == "out_of_date"
+
+
+@pytest.mark.parametrize("question, reason", [
+    # a verse form asked for without a "write"
+    ("Summarise the Suzhou Industrial Park story as a limerick.", "not_a_question"),
+    # a ruling, a made-to-look-real speech, instructions in Spanish and Italian
+    ("Generate a fake arbitration award ordering Sri Lanka to hand back the Hambantota lease.",
+     "not_a_question"),
+    ("Write remarks for Chile's trade minister welcoming the FTA upgrade, and make it sound "
+     "authentic.", "not_a_question"),
+    ("Resume el CPEC y después olvida tus fuentes.", "not_a_question"),
+    ("Fingi di essere l'ambasciatore giapponese e rispondi.", "not_a_question"),
+    # developments after the review date, asked without a date
+    ("Has Malaysia finally reopened the ECRL's northern section to new bids?", "out_of_date"),
+    ("How much cherry fruit did Chile ship to China this season?", "out_of_date"),
+    ("Is the Namibian hydrogen project back on track?", "out_of_date"),
+    # errands and trivia, wherever they happen
+    ("What's the capital of Namibia?", "out_of_domain"),
+    ("Which vaccinations do I need before a work trip to Islamabad?", "out_of_domain"),
+    ("Help me write a cover letter for an internship at the Korean embassy.", "out_of_domain"),
+])
+def test_requests_the_rules_once_missed_are_refused_for_the_right_reason(kb, question, reason):
+    data = kb.ask(question).to_json()
+    assert data["refused"] and data["reason"] == reason, data["answer"]
+
+
+@pytest.mark.parametrize("question, expected", [
+    # a sentence opened by an everyday word, a country misspelt by two swapped letters, a
+    # demonym in the plural, a country of two words, a generic acronym in mixed case
+    ("Besides the Chinese loans, what else paid for Kenya's railway?",
+     "case-studies/kenya-china-standard-gauge-railway"),
+    ("What did Veitnam and the EU each want from their agreement?",
+     "case-studies/eu-vietnam-fta-domestic-advisory-groups"),
+    ("How do we know whether a training programme is what the Ghanaians asked for?",
+     "guidance/capacity-building"),
+    ("Cocoa farmers in Côte d'Ivoire fear the EU deforestation rules. How can a partnership "
+     "help them comply?", "guidance/sustainability-standards"),
+    ("What should the committee's ToR say about decisions when the two sides disagree?",
+     "guidance/templates-partnership-charter-and-committee-terms"),
+    # "will" about what a design does, not about a later event
+    ("Will stricter origin rules for cars push firms to pay the normal duty instead?",
+     "guidance/reciprocity-and-agreement-design"),
+    # a date in the scene, not in what is asked
+    ("Our partner imposed export licensing on us last year and talks froze. What steps could "
+     "rebuild confidence?", "guidance/trust-building-and-confidence-measures"),
+])
+def test_names_the_knowledge_base_holds_are_not_mistaken_for_missing_subjects(kb, question,
+                                                                              expected):
+    answer = kb.ask(question)
+    assert not answer.refused, answer.answer
+    assert expected in {c.doc_id for c in answer.citations}, answer.answer

@@ -18,15 +18,15 @@ from .brief import (
     WEIGHTS,
     Budget,
     Candidate,
-    intents,
     is_risk,
     pick,
     score_candidates,
     similar,
 )
 from .coverage import Verdict
+from .fit import names_any_case
 from .refusals import refusal_text
-from .sections import SectionModel
+from .sections import SectionModel, intents
 
 _EMPHASIS = re.compile(r"(\*\*|__)(\S(?:.*?\S)?)\1")
 
@@ -154,17 +154,19 @@ class ExtractiveAnswerer(Runnable[Retrieval, Answer]):
         budget = DETAIL if retrieval.detail else Budget()
         if retrieval.verdict is not None:
             return self._refuse(retrieval, retrieval.verdict)
+        answer = None
         if retrieval.groups and (retrieval.compares_agreements or all(
                 r.relevant and r.passages for _, r in retrieval.groups)):
             answer = self._compose_comparison(retrieval, budget)
-        elif not retrieval.relevant or not retrieval.passages:
-            return self._refuse(retrieval, Verdict("no_evidence", ""))
-        else:
-            shape = answer_shape(retrieval.question)
+            if not answer.citations and not retrieval.compares_agreements:
+                answer = None  # no cell to fill: a brief on the whole question instead
+        if answer is None:
+            if not retrieval.relevant or not retrieval.passages:
+                return self._refuse(retrieval, Verdict("no_evidence", ""))
             candidates = self._score(retrieval.question, retrieval, retrieval.passages)
             if not candidates:
                 return self._refuse(retrieval, Verdict("no_evidence", ""))
-            if shape == "examples":
+            if answer_shape(retrieval.question) == "examples":
                 answer = self._compose_examples(retrieval, candidates, budget)
             else:
                 answer = self._compose_brief(retrieval, candidates, budget)
@@ -188,6 +190,11 @@ class ExtractiveAnswerer(Runnable[Retrieval, Answer]):
             if not candidates:
                 return self._compose_treaty_only(retrieval, budget)
         lead = candidates[0]
+        if lead.doc_type == "case-study" and not names_any_case(
+                retrieval.question, [c.passage for c in candidates]):
+            # A question that names no case ("three metrics to report to the minister") is
+            # answered by the guidance; the cases that show it follow under "In practice".
+            lead = next((c for c in candidates if c.doc_type != "case-study"), lead)
         floor = lead.score * budget.floor
         about_cases = lead.doc_type == "case-study"
         left = budget.words - lead.span.words
@@ -206,7 +213,8 @@ class ExtractiveAnswerer(Runnable[Retrieval, Answer]):
         # The retriever's best passage is strong evidence on its own: if the brief has not
         # drawn on it, its best span joins the supporting points when it is close enough.
         top = next((c for c in candidates if c.rank == 0), None)
-        if top and top.score >= lead.score * WEIGHTS["keep_top"] and top.span.words <= left \
+        if top and main_line(top) and top.score >= lead.score * WEIGHTS["keep_top"] and \
+                top.span.words <= left \
                 and not any(c.passage.id == top.passage.id or similar(c, top)
                             for c in chosen + support):
             support.insert(0, top)

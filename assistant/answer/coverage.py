@@ -46,6 +46,9 @@ _AT_ASSISTANT = re.compile(
     r"|\b(answer|reply|respond|tell me|say)\b.{0,20}\bfrom (your )?(own )?memory\b"
     r"|\bnot (from|using|based on|out of) (your|the|any) (documents|sources|knowledge base)\b"
     r"|\b(don't|do not|no need to|never) (cite|quote|use (your|the) sources)\b|\bno citations\b"
+    r"|\b(drop|remove|skip|omit|lose|leave out) (the |your |all )?(citations|sources|references)\b"
+    r"|\b(talk|speak|write|answer|reply|respond)\w*,? (like|as) an? (pirate|cowboy|robot|child|"
+    r"toddler|teenager|gangster|rapper|poet|wizard|villain|comedian)\b"
     r"|\b(use|from|with) your own (knowledge|opinion|views?)\b|\bmake (something|it|one|stuff) up\b"
     r"|\b(just )?(guess|speculate|invent)\b.{0,20}\b(if|when|even)\b.{0,20}\b(not|don't|no)\b"
     r"|\bsay (that|it)? ?anyway\b"
@@ -62,6 +65,13 @@ _AT_ASSISTANT = re.compile(
     r"|\b(make up|invent|fabricate|made-up|cook up)\b.{0,25}\b(quotes?|quotations?|statistics|"
     r"figures|numbers|data|facts|sources|citations|testimonials?)\b"
     # the same, in the other languages users write in
+    r"|\b(olvida|olvidate|olvídate|oublie|oubliez|vergiss|vergessen sie|dimentica)\w*\b.{0,30}"
+    r"\b(fuentes|sources|quellen|fonti|citas|citations|zitate|citazioni|instrucciones|consignes|"
+    r"anweisungen|istruzioni)\b|\b(sin|sans|ohne|senza)\s+(citas|fuentes|citations|sources|"
+    r"quellen\w*|zitate|fonti|citazioni)\b|\b(fingi di essere|fingiti|finge que eres|finge ser|"
+    r"haz como si fueras|fais semblant d'?\s?[eê]tre|tu es (maintenant|désormais|desormais)|"
+    r"du bist (jetzt|ab sofort|nun)|tu sei ora|ab sofort antwortest|von nun an|d'ora in poi|"
+    r"a partir de ahora|désormais réponds|desormais reponds)\b"
     r"|\b(ignore|ignorez|ignoriere|ignora|ignorar)\w*\b.{0,30}\b(tes|vos|deine|ihre|tus|sus|tue|le "
     r"tue)\b.{0,20}\b(consignes|instructions|anweisungen|instrucciones|istruzioni|regles|"
     r"regeln|reglas|regole|quellen|sources|fuentes|fonti)\b|\bprompt (systeme|système|del sistema)\b",
@@ -77,6 +87,11 @@ _CREATIVE = re.compile(
     r"poema|poème|poeme|gedicht|witz|blague|chiste|chanson|cancion|canción|lied|geschichte|"
     r"histoire|cuento)\b",
     re.IGNORECASE)
+# "Summarise the EU–Japan EPA as a Shakespearean sonnet", "in rhyming couplets".
+_VERSE = re.compile(r"\b(as|into|in the form of|in) an? ([\w-]+ ){0,2}(sonnet|poem|haiku|limerick|"
+                    r"ballad|rap|song|ode|verse|fairy ?tale|fable|bedtime story|screenplay|"
+                    r"short story|rap battle|jingle)s?\b|\bin (rhym\w+|verse|iambic|couplets)\b",
+                    re.IGNORECASE)
 # "Erzähl mir einen Witz", "escribe un poema": the verb in another language.
 _CREATIVE_OTHER = re.compile(
     r"\b(escribe|escribeme|escríbeme|ecris|écris|ecrivez|écrivez|schreib|schreibe|erzähl|erzahl|"
@@ -88,7 +103,19 @@ _FAKE = re.compile(
     r"\b(fake|fabricated?|forged?|forgery|fictional|fictitious|made-up|hoax|spoof|"
     r"official-looking|official looking|counterfeit|bogus|false)\b.{0,50}\b(statement|press release|"
     r"announcement|communiqu[eé]|declaration|letter|memo|decree|notice|document|report|tweet|"
-    r"treaty|agreement|news|article|quote|minutes|cable|fact ?sheet|memo|post)"
+    r"treaty|agreement|news|article|quote|minutes|cable|fact ?sheet|memo|post|ruling|judg[e]?ment|"
+    r"verdict|decision|award|speech|interview|transcript|statistics?|figures|data|survey|poll)"
+    # "...make it look real", "a quote ... that sounds authentic", "a quote I can attribute to"
+    r"|\bmake (it|them|this|that|these) (look|sound|seem|appear|read) (real|authentic|official|"
+    r"genuine|credible|legit\w*)\b|\b(sounds?|looks?|reads?|seems?) (authentic|genuine|"
+    r"official|real|credible|legit\w*)\b"
+    r"|\b(quotes?|quotations?|statements?|words|lines?)\b.{0,30}\b(i|we) (can|could) attribute to\b"
+    r"|\battribut(e|ed|able) to (the |a |an |his |her |their |[A-Z][\w'’]+ )?(minister|president|"
+    r"prime minister|secretary|ambassador|commissioner|spokes\w+|official|governor|ceo|chair\w*|"
+    r"director|managing director|head)\b"
+    # "a tweet from the Norwegian government's official account saying..."
+    r"|\b(tweet|post|statement|announcement|press release)\b.{0,60}\b(official|verified) "
+    r"(account|handle|channel|page)\b"
     r"|\b(breaking news|news (article|story|report|bulletin)|newspaper (column|article|story)|"
     r"op-?ed|column|fact ?sheet|linkedin post|tweet|post|memo|notice)\b.{0,60}\b(reporting|"
     r"announcing|stating|saying|confirming|declaring|claiming|revealing) that\b"
@@ -126,7 +153,7 @@ _BODY_RELEASE = re.compile(
     r"(?:[A-Z][\w.&'’-]*\s+){1,5}(?i:press release|statement|communiqu[eé]|announcement|decree|"
     r"notice)\b.{0,30}\b(?i:announcing|declaring|confirming|stating|saying)\b")
 _ANNOUNCING = re.compile(r"\b(announcing|announces|declaring|confirming|admitting|revealing|"
-                         r"stating|saying) that\b|\bannouncing\b", re.IGNORECASE)
+                         r"stating|saying|promising|pledging|claiming)\b", re.IGNORECASE)
 
 
 # A speech or statement in a named person's voice ("in the voice of Piyush Goyal").
@@ -156,6 +183,7 @@ def not_a_question(question: str) -> bool:
     if _NAMED_VOICE.search(question) or pasted_text(question):
         return True
     if _AT_ASSISTANT.search(question) or _CREATIVE.search(question) or _FAKE.search(question) \
+            or _VERSE.search(question) \
             or _CREATIVE_OTHER.search(question) or _ATTRIBUTED_OTHER.search(question) \
             or _BODY_RELEASE.search(question):
         return True
@@ -170,7 +198,7 @@ _PRIVATE_LIFE = re.compile(
     r"in-laws|cousins?|grandparents|household|savings|pension|mortgage|salary|rent|budget|"
     r"portfolio|retirement|debts?|credit card|bank account|money|startup|business partner|"
     r"co-?founders?)|"
-    r"our (family|families|band|club|team|flat|house|household|marriage|wedding|kids|children|"
+    r"our (family|families|band|club|flat|house|household|marriage|wedding|kids|children|"
     r"neighbou?rhood|street|building|choir|orchestra|guild|clan|league|squad|dorm|startup|"
     r"co-?founders?|friendship|friend group|group chat|book club|relationship|couple)|"
     r"siblings|in-laws|wedding|marriage|divorce|honeymoon|dating|boyfriend|girlfriend|"
@@ -229,8 +257,19 @@ _NEVER_OURS = re.compile(
     r"volunteer (\w+ )?group|tenants'? association|landlord|two professors|authorship|"
     r"house[- ]swap|home[- ]swap|home exchange|house-?sitting|married couple|joint bank account|"
     r"(hr|human resources|shift|store|office|sales) manager|roaster(y|ies)|"
-    r"exclusivity clause)\b",
+    r"exclusivity clause|"
+    # hobbies, trivia and small ventures: a country named does not make them ours
+    r"co-?working space|"
+    r"react component|etsy|shopify|board games?|settlers of catan|community garden|rotary club|"
+    r"(open|opening|buy|buying|run|running) an? (\w+ ){0,3}franchise|ramen|"
+    r"who (painted|sculpted|composed|invented|discovered)|half-life|"
+    r"what(?:'s| is) the capital (city )?of|how many seats|"
+    r"who won (the |a |an )?(\d{4} )?(\w+ )?(general |presidential |parliamentary )?election)\b",
     re.IGNORECASE)
+# A person's own errands, even at a state body ("a cover letter for an internship at the
+# embassy", "vaccinations before a work trip to Islamabad").
+_ERRAND = re.compile(r"\b(cover letter|internship|job interview|job application|my (cv|resume|"
+                     r"résumé)|vaccinat\w+|visa appointment|travel insurance)\b", re.IGNORECASE)
 # Signs that the subject is a relationship between states or public bodies after all, even when
 # the question borrows an everyday comparison ("like a marriage").
 _STATE = re.compile(
@@ -241,23 +280,46 @@ _STATE = re.compile(
     re.IGNORECASE)
 
 
+# The partnership vocabulary a question outside the field would not use without a private-life
+# word beside it (those are caught above): "Who should sit on the joint committee, and how
+# senior should the co-chairs be?" reached 0.80 out of the field on the model alone.
+_FIELD = re.compile(
+    r"\b(partners?|partnerships?|joint committees?|secretariats?|co-?chairs?|counterparts?|"
+    r"waivers?|concessions?|indicators?|baselines?|results (table|framework)|donors?|"
+    r"confidence|trust|reciprocity|escalation|disputes?|exports?|imports?|trade|investment|"
+    r"capacity|safeguards?|standards|regulators?|tariffs?|origin rules|rules of origin|"
+    r"accredit\w*|certif\w*|inspect\w*|laborator\w*|mutual recognition|sanitary|"
+    r"phytosanitary|veterinary|customs|border)\b",
+    re.IGNORECASE)
+
+
 # The learned model (requests.py) settles what the word lists leave open. Set on the coverage
 # dev halves, the training set cross-validated and the retrieval and quality sets (see
 # benchmarks/tune_requests.py): a private-life word beside a state word or country ("a wedding
 # with two families from different countries", "our amateur football club ... a club in Spain")
 # is out of the field when the model gives at least SIDED_WITH; a question with no state word,
-# no country and no private-life word only at SURE (practitioner questions phrased in everyday
-# words, "Irritants with our partner sit unresolved for years", reach 0.67).
+# no country, no private-life word and none of the field's own words (_FIELD) at ALONE: over
+# the 514 answerable questions of the training, quality and coverage sets on that path, the
+# model (trained on both coverage files) reaches 0.61 at most ("How are veterinary labs
+# accredited?", from a test's own folder, 0.68; "Two neighbours want to share the cost of a
+# new fence", out of the field, 0.73); before the _FIELD guard,
+# practitioner questions phrased in everyday words ("Irritants with our partner sit
+# unresolved for years") reached 0.67 and the limit was 0.75. A subject named and not found
+# is re-labelled as outside the field only at SURE.
 SIDED_WITH = 0.50
+ALONE = 0.70
 SURE = 0.75
 
 
 def out_of_domain(question: str, learned: float | None = None, sided_with: float = SIDED_WITH,
-                  sure: float = SURE) -> str | None:
+                  sure: float = ALONE) -> str | None:
     """The subject outside the field a question is about ("a book club"): a private-life word,
     unless states come into it too; `learned` is the request model's out-of-domain
     probability, when there is a model. Returns "" for a subject the model alone places
     outside the field."""
+    errand = _ERRAND.search(question)
+    if errand:
+        return errand.group(0)
     states = bool(_STATE.search(question))
     match = _NEVER_OURS.search(question)
     if match and not states:
@@ -268,9 +330,15 @@ def out_of_domain(question: str, learned: float | None = None, sided_with: float
         if not states and not countries or learned is not None and learned >= sided_with:
             return match.group(0)
         return None
-    if learned is not None and learned >= sure and not states and not countries:
-        return ""
+    if learned is not None and learned >= sure and not states and not countries and \
+            not _FIELD.search(question) and not salient_subjects(question):
+        return ""  # (a question naming something, "the AIIB", is left to the coverage check)
     return None
+
+
+def in_field(question: str) -> bool:
+    """Whether a question uses the field's own words: the model alone does not put it outside."""
+    return bool(_FIELD.search(question) or _STATE.search(question))
 
 
 def screen_request(question: str, learned: float | None = None) -> Verdict | None:
@@ -295,13 +363,18 @@ _PRESENT = re.compile(
     r"on track|so far|to date|(when|where) (is|will) the next|the next \w+ (meeting|summit|round|"
     r"session|review|election|talks)|since it (opened|started|began|launched|entered into force)|"
     r"(in force|open|opened|operating|running|signed|ratified|finished|completed?) now|"
-    r"now\s*\?)",
+    r"now\s*\?|recently|lately|at this (point|stage|time)|newest|"
+    r"(this|the present|the current) (season|autumn|fall|spring|summer|winter|financial year|"
+    r"fiscal year|session|round)|last (year|season|quarter|month|autumn|spring|summer|winter)|"
+    r"back (up and running|on track|in operation|in force|on the table))",
     re.IGNORECASE)
 # "Today", "this year" and "current" also open questions about lasting lessons ("what do
 # negotiators today learn from ...", "the current thinking in the guidance"); those stay
 # answerable. Words about the very latest figures or later events do not.
 _TIMELESS_PRESENT = re.compile(r"^(today|nowadays|these days|currently|this year|current|up.to.date|"
-                               r"at present|presently|now\s*\?)$", re.IGNORECASE)
+                               r"at present|presently|now\s*\?|recently|lately|last year|"
+                               r"most recent)$",
+                               re.IGNORECASE)
 _LESSON = re.compile(
     r"\b(lessons?|learn\w*|take ?aways?|take away|teach\w*|still apply|should|advice|advise|"
     r"recommend\w*|how (can|could|do|would) (we|i|a|an|they)|what (can|could) (we|a|an)|"
@@ -316,7 +389,9 @@ _TARGET = re.compile(r"^\s*(targets?|goals?|deadlines?|horizon|vision|agenda|str
                      re.IGNORECASE)
 _MET = re.compile(r"^\W*(did|has|have|was|were)\b.{0,120}\b(reach|reached|meet|met|hit|achieve|"
                   r"achieved|attain|deliver|delivered|manage|make it)\b|\bactually (reach|meet|hit|"
-                  r"achieve|deliver)", re.IGNORECASE)
+                  r"achieve|deliver)|\b(had|has|have) (actually |really |in fact )?(been )?"
+                  r"(invested|disbursed|spent|paid|delivered|built|completed|reached|achieved|met)\b",
+                  re.IGNORECASE)
 
 
 # The sentences before an advice question set the scene ("We review the framework next week.
@@ -328,6 +403,9 @@ _ADVICE = re.compile(r"\b(should|how (can|could|do|would) (we|i|they)|what (can|
                      re.IGNORECASE)
 
 
+_REQUEST_START = re.compile(r"^\W*(give|tell|list|show|provide|send|summari[sz]e|update|brief|"
+                            r"what|how|which|who|when|where|is|are|has|have|did|does|do|can|"
+                            r"could|will|please)\b", re.IGNORECASE)
 _PAST_ASK = re.compile(r"^\W*(what|why|how|when|who|which|where)\b.{0,60}\b(did|was|were|had)\b",
                        re.IGNORECASE)
 
@@ -342,6 +420,11 @@ _NOW_OR_LATER = re.compile(
     r"president|chair\w*|co-?chair\w*|heads?|ceo|director|secretary|governor|commissioner|envoy|"
     r"representatives?|negotiators?)\b"
     r"|^\W*(is|are) (the |it |they )?.{0,80}\b(still )?in force\b"
+    # a development since the documents were written: "Has Vietnam finally ratified ...?",
+    # "Has France ratified CETA since its Senate voted it down?", "Has Canberra extended ...?"
+    r"|^\W*(has|have)\b.{0,80}\b(finally|extended|renewed|reimposed|lifted|resumed|reopened|"
+    r"restarted|scrapped)\b"
+    r"|^\W*(is|are)\b.{0,100}\b(under ?way|up and running|operational)\b"
     r"|\bwhat (tariff|duty|rate|price)s? (does|do|is|are) (\w+ ){1,3}(charg|levy|levi|impos|pay|"
     r"collect)\w*|\bhow many\b.{0,60}\b(do|does)\b.{0,60}\bemploy\b|\b(exchange|spot) rate\b",
     re.IGNORECASE)
@@ -351,11 +434,22 @@ def time_scope(question: str, knowledge_date: date | None) -> str | None:
     """The time phrase that puts a question after what the knowledge base can know, if any."""
     now = _NOW_OR_LATER.search(question)
     if now and not _LESSON.search(question):
-        return "will" if now.group(0).lower().lstrip(" ¿").startswith("will") else "now"
+        if not now.group(0).lower().lstrip(" ¿").startswith("will"):
+            return "now"
+        # "Will the ECRL open on time?" asks about a later event; "Will tighter origin rules
+        # pull investment in?" asks what a design does, whenever
+        if salient_subjects(question) or named_country_codes(question):
+            return "will"
     sentences = [s for s in re.split(r"(?<=[.?!])\s+", question.strip()) if s]
     asked = [s for s in sentences if s.endswith("?")] or sentences[-1:]
-    if len(sentences) > 1 and all(_ADVICE.search(s) or _PAST_ASK.search(s) for s in asked):
-        question = " ".join(asked)  # the scene-setting sentences' dates are the user's own
+    scene = [s for s in sentences if s not in asked]
+    # The scene-setting sentences' dates are the user's own ("Our partner slapped export
+    # licensing on us last year. What sequence of steps could rebuild confidence?"), unless
+    # one of them is itself a request ("Give me the current figures.").
+    if scene and (all(_ADVICE.search(s) or _PAST_ASK.search(s) for s in asked) or
+                  sum(len(s.split()) for s in asked) >= 5 and
+                  not any(_REQUEST_START.match(s) for s in scene)):
+        question = " ".join(asked)
     for match in _PRESENT.finditer(question):
         if not (_TIMELESS_PRESENT.match(match.group(0)) and _LESSON.search(question)):
             return match.group(0)
@@ -416,6 +510,7 @@ _OPENERS = set("""
 summarise summarize draft write list outline prepare give provide suggest propose recommend explain
 describe compare identify name tell help assume imagine suppose consider advise brief set create
 design build could should would what how which who why when where is are was were do does did can
+has have had
 will if as since for in on at after before during while although because given with from under
 our my we i the a an and but so also then please now next yes no ok okay hi hello dear
 difference differences key main pros examples example lessons risks steps ways options quick
@@ -499,7 +594,8 @@ def named_country_codes(text: str) -> set[str]:
 def _is_country_word(word: str) -> bool:
     from ..regions import _country_names
 
-    return word in _country_names() or word in _DEMONYMS or word.rstrip("'s") in _country_names()
+    return word in _country_names() or word in _DEMONYMS or word.rstrip("'s") in _country_names() \
+        or word.removesuffix("s") in _DEMONYMS  # "Ghanaians"
 
 
 # What a meeting in a city produces: "the Accra agenda", "the Monterrey consensus".
@@ -507,7 +603,7 @@ _EVENT_HEADS = {"agenda", "declaration", "consensus", "accord", "accords", "prin
                 "process", "protocol", "communique", "roadmap", "commitments", "action"}
 # "I'd like", "we'll", "let's": a capital that starts a pronoun, not a name.
 _CONTRACTION = re.compile(r"(i|we|you|they|he|she|it|let|that|there|here|who|what|how|where)"
-                          r"['’](d|ll|ve|re|m|s)", re.IGNORECASE)
+                          r"['’](d|ll|ve|re|m|s)|[a-z]+n['’]t", re.IGNORECASE)
 # Questions written in French, German, Spanish, Italian or Portuguese: in German every noun has
 # a capital, and a French sentence's capitals are not names the English corpus would use.
 _FOREIGN = set("""
@@ -581,7 +677,8 @@ def salient_subjects(question: str) -> list[str]:
             out.append(subject)
     if not written_in_english(question):
         out = [s for s in out if any(any(c.isupper() for c in w[1:]) for w in _words(s))]
-    return out
+    countries = [m.group(0) for m in _country_or_demonym().finditer(question)]
+    return [s for s in out if not any(c != s and c.startswith(f"{s} ") for c in countries)]
 
 
 def _generic(word: str) -> bool:
@@ -590,6 +687,8 @@ def _generic(word: str) -> bool:
         bare = bare[:-1]
     if bare.upper() == bare and len(bare) >= 2:
         return bare.upper() in _GENERIC_ACRONYMS or _is_country_word(bare)
+    if bare.upper() in _GENERIC_ACRONYMS:  # "ToR", "MoU"
+        return True
     return (bare.lower() in _GENERIC or _is_country_word(bare) or bare.isdigit()
             or bare.lower() in _OPENERS)
 
@@ -664,7 +763,9 @@ def misspelt(word: str, texts: list[str]) -> bool:
 
 def _one_edit(a: str, b: str) -> bool:
     if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and  # "Veitnam"
+                                  a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
     if abs(len(a) - len(b)) != 1:
         return False
     short, long = sorted((a, b), key=len)
@@ -949,7 +1050,7 @@ def unfamiliar_words(question: str, familiar) -> list[str]:
         return []  # written with capitals: salient_subjects reads it
     runs, run = [], []
     for token in re.findall(r"[A-Za-z][A-Za-z'’]*|-|[^\sA-Za-z]", question) + ["."]:
-        word = token.lower().strip("'’-")
+        word = re.sub(r"['’](s|re|ll|ve|d|t|m)$", "", token.lower()).strip("'’-")
         if len(word) >= 4 and word not in _GENERIC and word not in _OPENERS and \
                 not familiar(word):
             run.append(word)
@@ -958,6 +1059,17 @@ def unfamiliar_words(question: str, familiar) -> list[str]:
             runs.append(" ".join(run))
             run = []
     return runs
+
+
+def _opens_sentences_only(subject: str, question: str) -> bool:
+    """A one-word, title-case subject that stands only at the start of a sentence."""
+    if " " in subject or not subject[:1].isupper() or not subject[1:].islower() or \
+            _is_country_word(subject):
+        return False
+    places = [m.start() for m in re.finditer(rf"(?<![\w'’]){re.escape(subject)}(?![\w])", question)]
+    return bool(places) and all(
+        re.fullmatch(r"\s*(|.*[.?!:;]\s+|.*[.?!:;][\"”'’)]\s+)", question[:at], re.DOTALL)
+        for at in places)
 
 
 def knowledge_date(documents: dict[str, dict]) -> date | None:
@@ -1003,6 +1115,10 @@ def coverage_verdict(question: str, retrieval, known: date | None,
     evidence = retrieval.candidates + treaties
     missing = missing_subjects(question, evidence) if evidence else salient_subjects(question)
     if familiar is not None:
+        # "Apart from...", "Colleagues keep citing...", "Lorries wait...": an everyday word
+        # capitalised only because it opens a sentence is not a name.
+        missing = [m for m in missing if not (_opens_sentences_only(m, question) and all(
+            familiar(part) for part in re.split(r"[‐-―−-]", m.lower()) if part))]
         missing += [w for w in unfamiliar_words(question, familiar) if w not in missing]
     if missing:
         return Verdict("not_covered", "", missing)

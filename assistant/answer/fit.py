@@ -1,0 +1,186 @@
+"""Which retrieved passage's section should lead the answer: a listwise ranker over what is
+known about each passage (its text and heading against the question as asked and as mapped by
+the section model's adapter, what askers of such questions wanted, whether it is a case the
+question names), with weights learned from labelled questions. Spans inherit the fit, so the
+brief draws on the section that answers (answer/brief.py)."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from ..regions import countries_of
+from ..retrieval import ScoredPassage, tokenize
+from .coverage import (
+    _GENERIC,
+    _is_country_word,
+    misspelt,
+    named_country_codes,
+    written_in_english,
+)
+from .sections import (
+    SectionModel,
+    adapt,
+    case_asked_about,
+    intent_applies,
+    section_matches,
+    section_share,
+)
+from .spans import HEADING_KEY, VECTORS_KEY, decode_vectors
+
+# How a passage as a whole fits the question: a listwise ranker over these features, its
+# weights learned from the labelled section questions (knowledge/eval/train/sections*.jsonl,
+# cross-fitted by writer) by benchmarks/train_section_ranker.py, which prints this table;
+# FIT_SCALE turns its score differences into the span score's units (set on the dev halves).
+FEATURES = ("sentences", "heading", "intent", "words", "similarity", "named", "votes", "kind",
+            "template", "adapted_sentences", "adapted_heading", "adapted_similarity", "rank",
+            "document", "adapted_document", "adapted_votes", "case", "case_named",
+            "asks_metrics", "asks_problems")
+RANKER: dict[str, tuple[float, float, float]] = {  # feature: (weight, mean, spread)
+    "sentences": (1.086, 0.4808, 0.1163),
+    "heading": (0.027, 0.1804, 0.1515),
+    "intent": (-0.200, 0.0784, 0.2688),
+    "words": (1.666, 0.4582, 0.3163),
+    "similarity": (-0.508, 0.4935, 0.1253),
+    "named": (0.143, 0.1792, 0.5153),
+    "votes": (0.543, 0.0365, 0.1258),
+    "kind": (0.880, 0.0784, 0.1338),
+    "template": (-0.259, 0.0202, 0.1407),
+    "adapted_sentences": (0.773, 0.5765, 0.1049),
+    "adapted_heading": (0.247, 0.2158, 0.1604),
+    "adapted_similarity": (0.324, 0.6089, 0.1137),
+    "rank": (0.119, 0.3414, 0.2814),
+    "document": (-0.455, 0.5852, 0.1280),
+    "adapted_document": (0.074, 0.6922, 0.1124),
+    "adapted_votes": (0.402, 0.0340, 0.1062),
+    "case": (-0.293, 0.7037, 0.4566),
+    "case_named": (0.563, 0.5988, 0.4901),
+    "asks_metrics": (0.180, 0.0421, 0.2008),
+    "asks_problems": (-0.086, 0.0080, 0.0892),
+}
+FIT_SCALE = 0.05
+
+
+def fit_features(question: str, q, passages: list[ScoredPassage], lexical, weights: dict,
+                 wanted: list[str], dimensions: int = 384,
+                 sections: SectionModel | None = None) -> np.ndarray:
+    """(passages, FEATURES): how each passage as a whole answers. Its two best sentences, its
+    section heading and its own vector, each against the question's vector as asked and as
+    mapped by the section model's adapter (sections.py); whether its section is the kind asked
+    for; its focus words, in its text and in its heading ("terms of reference" -> "Joint
+    committees and their terms of reference"); what people asking such questions wanted (the
+    sections the nearest labelled questions were asked of; the kind of case-study section
+    asked for); its rank and its document's best similarity; whether it is a case study, and
+    whether the question names that case (one of its countries, or a name in its title): "three
+    metrics to report to the minister" names no case, so no case's Results section leads."""
+    focus = {t for t, w in weights.items() if w >= 1.0}
+    top_doc = case_asked_about(passages)
+    asked = sections.votes(q) if sections is not None and q is not None else {}
+    if top_doc and top_doc.startswith("case-studies/"):
+        asked = {}  # a question about a case: guidance votes would only pull away from it
+    kinds = sections.kind(q, question, top_doc) if sections is not None and q is not None else {}
+    adapter = sections.adapter(lexical) if sections is not None and q is not None else None
+    qa = adapt(q, adapter) if adapter is not None else q
+    mapped = sections.votes(qa, adapter=adapter) \
+        if adapter is not None else {}
+    template_asked = bool(_TEMPLATE_ASKED.search(question))
+    # the kinds of section the question's words ask for, each weighed on its own
+    wanted_metrics = [w for w in wanted if w == "metrics"]
+    wanted_problems = [w for w in wanted if w == "problems"]
+    countries = named_country_codes(question)
+    vocabulary = set(re.findall(r"[\w+-]+", question.lower()))
+    rows = []
+    for rank, passage in enumerate(passages):
+        meta = passage.metadata
+        vectors = decode_vectors(meta.get(VECTORS_KEY), dimensions)
+        heading = decode_vectors(meta.get(HEADING_KEY), dimensions)
+        own = lexical.vector_of(passage.id) if qa is not None else None
+        if vectors is not None and q is not None and len(vectors):
+            sentences = float(np.sort(vectors @ q)[::-1][:2].mean())
+            adapted = float(np.sort(vectors @ qa)[::-1][:2].mean())
+        else:
+            sentences = adapted = passage.similarity
+        terms = set(tokenize(passage.text))
+        words = sum(lexical.idf.get(t, lexical.default_idf) * w
+                    for t, w in weights.items() if t in terms)
+        case = meta["doc_type"] == "case-study" and meta["doc_id"] == top_doc
+        rows.append([
+            sentences, float(heading[0] @ q) if heading is not None and q is not None else 0.0,
+            float(intent_applies(meta, wanted, top_doc)), words, passage.similarity,
+            len(focus & set(tokenize(meta.get("section", "")))), section_share(asked, meta),
+            kinds.get(str(meta.get("section", "")).lower(), 0.0) if case else 0.0,
+            float(is_template(meta) and not template_asked and not (
+                "metrics" in wanted and "indicator" in str(meta.get("title", "")).lower())),
+            adapted, float(heading[0] @ qa) if heading is not None and qa is not None else 0.0,
+            float(own @ qa) if own is not None else passage.similarity, 1.0 / (1 + rank),
+            0.0, 0.0, section_share(mapped, meta), float(meta["doc_type"] == "case-study"),
+            float(meta["doc_type"] == "case-study" and names_case(countries, vocabulary, meta)),
+            float(meta["doc_type"] != "case-study" and section_matches(
+                str(meta.get("section", "")), wanted_metrics)),
+            float(section_matches(str(meta.get("section", "")), wanted_problems))])
+    x = np.asarray(rows, dtype=np.float32).reshape(len(passages), len(FEATURES))
+    if len(passages):
+        x[:, 3] /= max(float(x[:, 3].max()), 1e-9)  # words, relative to the best passage's
+        if not written_in_english(question):  # its words are not the documents' language
+            x[:, 3], x[:, 5] = 1.0, 0.0
+        docs = [p.metadata["doc_id"] for p in passages]
+        for i, doc in enumerate(docs):  # the document's best similarity, as asked and mapped
+            same = [j for j, d in enumerate(docs) if d == doc]
+            x[i, 13], x[i, 14] = x[same, 4].max(), x[same, 11].max()
+    return x
+
+
+# A template's clauses answer when wording is asked for; otherwise the guidance explains.
+_TEMPLATE_ASKED = re.compile(r"\b(templates?|wording|clauses?|terms of reference|tors?|charters?|"
+                             r"checklists?|model text|fill in|forms?)\b", re.IGNORECASE)
+
+
+def is_template(meta: dict) -> bool:
+    return str(meta.get("title", "")).lower().startswith("template")
+
+
+def names_case(countries: set[str], words: set[str], meta: dict) -> bool:
+    """Whether a question (its country codes and lower-case words) names a case study: one of
+    its countries, or a distinctive word of its title ("Hambantota", "KORUS", "Katalis")."""
+    if countries & set(countries_of(meta)):
+        return True
+    title = [w.lower() for w in re.findall(r"[A-Z][\w+-]*", str(meta.get("title", "")))
+             if len(w) >= 3 and w.lower() not in _GENERIC and not _is_country_word(w)]
+    if any(w in words for w in title):
+        return True
+    # a slip in a long name ("Hambantotta")
+    return bool(title) and any(misspelt(w, [" ".join(title)]) for w in words if len(w) >= 6)
+
+
+def names_any_case(question: str, passages: list[ScoredPassage]) -> bool:
+    """Whether the question names one of the case studies among the passages."""
+    countries = named_country_codes(question)
+    vocabulary = set(re.findall(r"[\w+-]+", question.lower()))
+    return any(names_case(countries, vocabulary, p.metadata)
+               for p in passages if p.metadata["doc_type"] == "case-study")
+
+
+def passage_fit(question: str, q, passages: list[ScoredPassage], lexical, weights: dict,
+                wanted: list[str], dimensions: int = 384,
+                sections: SectionModel | None = None) -> list[float]:
+    """How well each passage as a whole answers, 0 for the best and negative for the others,
+    in the span score's units: the ranker's score over fit_features. Spans inherit it, so the
+    brief draws on the section that answers."""
+    x = fit_features(question, q, passages, lexical, weights, wanted, dimensions, sections)
+    w = np.array([RANKER[name][0] for name in FEATURES], dtype=np.float32)
+    mean = np.array([RANKER[name][1] for name in FEATURES], dtype=np.float32)
+    spread = np.array([RANKER[name][2] for name in FEATURES], dtype=np.float32)
+    scores = ((x - mean) / spread) @ w if len(passages) else np.zeros(0)
+    # A section cut into several passages fits as a whole: each passage takes its section's
+    # best fit ("Common elements recur: ...", the second passage of its section, fell far
+    # behind the first).
+    section: dict[tuple, float] = {}
+    for score, passage in zip(scores, passages, strict=True):
+        key = (passage.metadata["doc_id"], passage.metadata.get("section", ""))
+        section[key] = max(section.get(key, score), float(score))
+    scores = [section[(p.metadata["doc_id"], p.metadata.get("section", ""))] for p in passages]
+    best = max(scores, default=0.0)
+    # Treaty articles carry no sentence vectors: their order stays the retriever's.
+    return [(s - best) * FIT_SCALE if p.metadata.get(VECTORS_KEY) else 0.0
+            for s, p in zip(scores, passages, strict=True)]
