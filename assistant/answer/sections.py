@@ -129,6 +129,7 @@ class SectionModel:
     # subtracted before the kind is judged, so what is left is what is asked, not the case.
     case_means: dict[str, np.ndarray] = field(default_factory=dict)
     _adapters: dict = field(default_factory=dict, repr=False)
+    _mapped: dict = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def votes(self, vector, guidance_only: bool = True,
@@ -140,7 +141,12 @@ class SectionModel:
         if not len(self.vectors):
             return {}
         q = np.asarray(vector, dtype=np.float32)
-        sims = (self.vectors if adapter is None else adapt(self.vectors, adapter)) @ q
+        labelled = self.vectors
+        if adapter is not None:  # the labelled questions mapped once per adapter, not per call
+            labelled = self._mapped.get(id(adapter))
+            if labelled is None:
+                labelled = self._mapped[id(adapter)] = adapt(self.vectors, adapter)
+        sims = labelled @ q
         nearest = np.argsort(-sims)[:NEIGHBOURS]
         weights = np.maximum(sims[nearest], 0.0) ** 4  # the closest questions count most
         total = float(weights.sum()) or 1.0
@@ -172,6 +178,7 @@ class SectionModel:
             if key not in self._adapters:
                 if len(self._adapters) >= 4:
                     self._adapters.clear()
+                    self._mapped.clear()
                 self._adapters[key] = fit_adapter(self, lexical)
             return self._adapters[key]
 
