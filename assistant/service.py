@@ -445,6 +445,8 @@ def build_assistant(settings: Settings, embeddings: SentenceEmbeddings | None = 
     model_id = embedding_id(settings.embedding_model, settings.embedding_quantize)
     sections = load_sections(settings.section_examples, embeddings, model_id,
                              cache_root() / "labelled")
+    if sections is not None:  # fit the question map at start, not on the first question
+        sections.adapter(retriever.lexical())
     extractive = ExtractiveAnswerer(retriever.lexical, lambda: len(index.documents()), sections)
     chat_model = chat_model if chat_model is not None else make_chat_model(settings)
     answerer = extractive
