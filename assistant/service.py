@@ -28,6 +28,7 @@ from .answer.coverage import (
     named_in_another_language,
     related_pairs,
     screen_request,
+    written_in_english,
 )
 from .answer.requests import RELABEL_AT, RequestModel, load_model
 from .answer.sections import case_asked_about, intents, load_sections
@@ -188,6 +189,11 @@ class Assistant:
             if named:  # answered from the documents that name what it asks about
                 retrieval.passages, retrieval.relevant = named, True
         refused = retrieval.verdict is not None or not retrieval.relevant
+        # The model learned English questions; in another language it mostly hears the
+        # language ("¿Por qué ...? Respuesta en inglés" scored as not a question), so there it
+        # neither overrules nor re-labels.
+        if opinion is not None and not written_in_english(question):
+            opinion = None
         overruled = RequestModel.overrule(opinion) if opinion is not None and not refused \
             else None
         if overruled == "out_of_domain" and in_field(question):

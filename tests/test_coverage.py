@@ -409,3 +409,29 @@ def test_names_the_knowledge_base_holds_are_not_mistaken_for_missing_subjects(kb
     answer = kb.ask(question)
     assert not answer.refused, answer.answer
     assert expected in {c.doc_id for c in answer.citations}, answer.answer
+
+
+@pytest.mark.parametrize("question, reason", [
+    ("Post something in Kenya Railways' voice announcing free tickets for a month.",
+     "not_a_question"),
+    ("Where do things stand with the ECRL's opening?", "out_of_date"),
+    ("Has anyone taken the final decision on the Hyphen project in Namibia?", "out_of_date"),
+    ("My team at work misses every deadline. How do I set up an escalation ladder?",
+     "out_of_domain"),
+])
+def test_a_named_voice_the_state_of_play_and_work_at_the_office(kb, question, reason):
+    data = kb.ask(question).to_json()
+    assert data["refused"] and data["reason"] == reason, data["answer"]
+
+
+def test_from_now_on_in_a_real_question_is_not_an_instruction(kb):
+    answer = kb.ask("Our parliament wants loan terms disclosed. What disclosure commitments "
+                    "should the partnership's financing include from now on?")
+    assert not answer.refused, answer.answer
+    assert "guidance/financial-architecture" in {c.doc_id for c in answer.citations}
+
+
+def test_a_question_in_another_language_is_not_taken_for_an_instruction(kb):
+    data = kb.ask("¿Cómo se financió el ferrocarril de Mombasa a Nairobi? Respuesta en inglés, "
+                  "por favor.").to_json()
+    assert data.get("reason") != "not_a_question", data["answer"]

@@ -36,7 +36,10 @@ _AT_ASSISTANT = re.compile(
     r"earlier)\b.{0,30}\b(sources?|instructions?|rules|prompts?|citations?|knowledge base|"
     r"guidelines|constraints|documents?|restrictions)\b"
     r"|\bpretend (to be|you(?:'re| are))\b|\b(act|behave|respond) as (if|though|an?|my)\b"
-    r"|\byou are now\b|\bfrom now on\b|\b(role-?play|roleplay) as\b|\bjailbreak\b|\bdeveloper mode\b"
+    r"|\byou are now\b|\b(role-?play|roleplay) as\b|\bjailbreak\b|\bdeveloper mode\b"
+    # "from now on, answer without..." (not "what should we write in from now on?")
+    r"|^\W*from now on\b|\bfrom now on\W{0,2}\s+(you|answer|reply|respond|always|never|only|act|"
+    r"talk|speak|use|write|ignore|drop|don'?t|do not|stop|pretend|be)\b"
     r"|\b(reveal|show|print|repeat|output|tell me|display|leak)\b.{0,25}\b(system )?"
     r"(prompt|instructions|configuration|rules you)\b|\bsystem prompt\b"
     r"|\bwithout (any |your |the )?(sources|citations|references|quoting|citing)\b"
@@ -158,7 +161,8 @@ _ANNOUNCING = re.compile(r"\b(announcing|announces|declaring|confirming|admittin
 
 # A speech or statement in a named person's voice ("in the voice of Piyush Goyal").
 _NAMED_VOICE = re.compile(r"\b(in the (voice|style|words|name) of|speaking as|as if (you were|"
-                          r"written by)) (the )?[A-Z][a-z]+")
+                          r"written by)) (the )?[A-Z][a-z]+|\bin (the )?(?:[A-Z][\w.&-]*\s+){0,4}"
+                          r"[A-Z][\w.&-]*(?:['’]s|s['’]) (own )?(voice|style|name|words)\b")
 # A pasted document with nothing asked of the assistant: a press release, an MoU's articles,
 # a social-media post. No question mark and no request word anywhere.
 _REQUEST_WORD = re.compile(
@@ -219,6 +223,8 @@ _PRIVATE_LIFE = re.compile(
     r"knitting|quiz team|pub quiz|rowing club|youth club|"
     # a workplace, a small business, a family's arrangements
     r"(my|our) (company|employer|firm|workplace|shop|store|restaurant|caf[eé]|bakery|salon)|"
+    r"(my|our) (small |little )?(online )?(shop|store|business)|online (shop|store)|at work|"
+    r"my (job|office|co-?workers|coworkers|team at work)|"
     r"(sales|marketing|hr|engineering|product|finance|accounts|it) (and \w+ )?(teams?|"
     r"departments?)|(my|our) team and the|co-?workers|my manager|"
     r"a friend and i|my friend and i|bakery|food truck|coffee shop|corner shop|hair salon|"
@@ -238,7 +244,7 @@ _NEVER_OURS = re.compile(
     r"knees?|kidney|diabetes|dengue|malaria symptoms|migraine|pregnan\w+|toddlers?|babies|baby|"
     r"sunscreen|skin ?care|fitness|workout|diet plan|weight loss|"
     r"pupp(y|ies)|kittens?|my (cat|dog|cats|dogs|pet|pets)|our (cat|dog|cats|dogs|pet|pets)|"
-    r"python (code|script|error)|javascript|typescript|react app|sql|keyerror|typeerror|"
+    r"python (code|script|error)|in python|javascript|typescript|react app|sql|keyerror|typeerror|"
     r"stack ?trace|compiler|my code|bug in|excel formula|spreadsheet formula|"
     r"minecraft|fortnite|roblox|video games?|chess|tarot|astrology|zodiac|"
     r"black holes?|quantum|hawking radiation|relativity|aorist|grammar|homework|"
@@ -366,7 +372,8 @@ _PRESENT = re.compile(
     r"now\s*\?|recently|lately|at this (point|stage|time)|newest|"
     r"(this|the present|the current) (season|autumn|fall|spring|summer|winter|financial year|"
     r"fiscal year|session|round)|last (year|season|quarter|month|autumn|spring|summer|winter)|"
-    r"back (up and running|on track|in operation|in force|on the table))",
+    r"back (up and running|on track|in operation|in force|on the table)|"
+    r"where (do|does) (things|it|matters|they|the \w+( \w+)?) stand|state of play)",
     re.IGNORECASE)
 # "Today", "this year" and "current" also open questions about lasting lessons ("what do
 # negotiators today learn from ...", "the current thinking in the guidance"); those stay
@@ -425,6 +432,8 @@ _NOW_OR_LATER = re.compile(
     r"|^\W*(has|have)\b.{0,80}\b(finally|extended|renewed|reimposed|lifted|resumed|reopened|"
     r"restarted|scrapped)\b"
     r"|^\W*(is|are)\b.{0,100}\b(under ?way|up and running|operational)\b"
+    r"|\b(has|have) (anyone|anybody|any of them|either side|the partners) (yet |already |finally )?"
+    r"(taken|made|reached|signed|approved|announced|decided|committed)\b"
     r"|\bwhat (tariff|duty|rate|price)s? (does|do|is|are) (\w+ ){1,3}(charg|levy|levi|impos|pay|"
     r"collect)\w*|\bhow many\b.{0,60}\b(do|does)\b.{0,60}\bemploy\b|\b(exchange|spot) rate\b",
     re.IGNORECASE)
@@ -1072,6 +1081,21 @@ def _opens_sentences_only(subject: str, question: str) -> bool:
         for at in places)
 
 
+# Everyday British words the embedding model's (American) word list lacks.
+_BRITISH = set("""lorry lorries tyre tyres kerb kerbs motorway motorways petrol aluminium
+pavement pavements""".split())
+
+
+def _opener_before_names(subject: str, question: str, familiar) -> bool:
+    """"Total Norwegian", "Once Bern": an everyday word that opens a sentence, run together with
+    country names or the field's words, is not a name."""
+    words = subject.split()
+    if len(words) < 2 or not _opens_sentences_only(words[0], question) or \
+            not familiar(words[0].lower()):
+        return False
+    return all(_generic(w) for w in words[1:])
+
+
 def knowledge_date(documents: dict[str, dict]) -> date | None:
     """The latest `last_reviewed` among the curated documents: what the knowledge base knows."""
     dates = []
@@ -1118,7 +1142,9 @@ def coverage_verdict(question: str, retrieval, known: date | None,
         # "Apart from...", "Colleagues keep citing...", "Lorries wait...": an everyday word
         # capitalised only because it opens a sentence is not a name.
         missing = [m for m in missing if not (_opens_sentences_only(m, question) and all(
-            familiar(part) for part in re.split(r"[‐-―−-]", m.lower()) if part))]
+            part in _BRITISH or familiar(part) for part in re.split(r"[‐-―−-]", m.lower())
+            if part))
+            and not _opener_before_names(m, question, familiar)]
         missing += [w for w in unfamiliar_words(question, familiar) if w not in missing]
     if missing:
         return Verdict("not_covered", "", missing)
