@@ -272,11 +272,20 @@ def test_pasted_documents_named_voices_and_rewrites_are_not_questions(kb, questi
 @pytest.mark.parametrize("question", [
     "Has the Mombasa–Nairobi SGR reached Uganda yet?",
     "Will Namibia's hydrogen project export its first ammonia before 2028?",
+    "Is the Hambantota port lease still held by China Merchants Port?",
+    "Where does the Malaysian East Coast Rail Link stand?",
 ])
 def test_present_and_future_without_a_time_word_are_out_of_date(kb, question):
     data = kb.ask(question).to_json()
     assert data["refused"] and data["reason"] == "out_of_date", data["answer"]
     assert data["nearest"]  # with the dated material it does hold
+
+
+def test_a_status_wording_that_asks_for_advice_is_answered(kb):
+    answer = kb.ask("Is a joint committee still worth convening when there is nothing to "
+                    "announce?")
+    assert not answer.refused, answer.answer
+    assert answer.citations
 
 
 def test_an_agreement_named_by_year_or_by_its_city_needs_a_document_that_names_it(kb):

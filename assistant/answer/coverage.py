@@ -437,18 +437,34 @@ _NOW_OR_LATER = re.compile(
     r"|\bwhat (tariff|duty|rate|price)s? (does|do|is|are) (\w+ ){1,3}(charg|levy|levi|impos|pay|"
     r"collect)\w*|\bhow many\b.{0,60}\b(do|does)\b.{0,60}\bemploy\b|\b(exchange|spot) rate\b",
     re.IGNORECASE)
+# The state of a named thing now, asked without a time word: "Is Better Work Jordan still
+# running?", "Is the SGR extension to Malaba back on?", "Has the NADB's capital increase been
+# fully paid in?", "Where does Ireland's ratification of CETA stand?", "What will happen to the
+# minerals framework after the next election?". Only for questions that name something: "Is it
+# still worth meeting when there is nothing to announce?" asks for advice.
+_STATUS = re.compile(
+    r"^\W*(is|are)\b.{0,100}\b(still|again|back on|going ahead|being (re)?\w+ed|in operation)\b"
+    r"|^\W*(has|have)\b.{0,100}\b(been (fully )?(completed|paid( in)?|cut|approved|held|"
+    r"extended|ratified|launched|finished|built|signed|disbursed|implemented)|gone live|reached|"
+    r"cleared|completed)\b"
+    r"|\bwhere (do|does) .{1,80}\bstand\b|\bwhat will (happen|become)\b",
+    re.IGNORECASE)
 
 
 def time_scope(question: str, knowledge_date: date | None) -> str | None:
     """The time phrase that puts a question after what the knowledge base can know, if any."""
     now = _NOW_OR_LATER.search(question)
+    named = bool(salient_subjects(question) or named_country_codes(question))
     if now and not _LESSON.search(question):
         if not now.group(0).lower().lstrip(" ¿").startswith("will"):
             return "now"
         # "Will the ECRL open on time?" asks about a later event; "Will tighter origin rules
         # pull investment in?" asks what a design does, whenever
-        if salient_subjects(question) or named_country_codes(question):
+        if named:
             return "will"
+    status = _STATUS.search(question)
+    if status and named and not _LESSON.search(question):
+        return "will" if "will" in status.group(0).lower() else "now"
     sentences = [s for s in re.split(r"(?<=[.?!])\s+", question.strip()) if s]
     asked = [s for s in sentences if s.endswith("?")] or sentences[-1:]
     scene = [s for s in sentences if s not in asked]
