@@ -173,7 +173,7 @@ class Budget:
     thin_floor: float = 0.6
 
 
-DETAIL = Budget(words=480, floor=0.70, case_floor=0.8, support=6, cases=4, risks=2,
+DETAIL = Budget(words=480, floor=0.70, case_floor=0.8, support=8, cases=4, risks=2,
                 agreements=4)
 
 
