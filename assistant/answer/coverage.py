@@ -55,6 +55,7 @@ _AT_ASSISTANT = re.compile(
     r"|\b(use|from|with) your own (knowledge|opinion|views?)\b|\bmake (something|it|one|stuff) up\b"
     r"|\b(just )?(guess|speculate|invent)\b.{0,20}\b(if|when|even)\b.{0,20}\b(not|don't|no)\b"
     r"|\bsay (that|it)? ?anyway\b"
+    r"|\brepeat (the word|the phrase|after me|this|it)\b.{0,40}\b(times|forever|endlessly)\b"
     # role play, a new persona, the assistant's own workings
     r"|\b(let'?s|let us) (role-?play|pretend|play a game)\b|\brole-?play\b.{0,30}\byou are\b"
     r"|\b(don'?t|do not|never) break character\b|\bstop being (a|an|my|the)\b"
@@ -68,6 +69,10 @@ _AT_ASSISTANT = re.compile(
     r"|\b(make up|invent|fabricate|made-up|cook up)\b.{0,25}\b(quotes?|quotations?|statistics|"
     r"figures|numbers|data|facts|sources|citations|testimonials?)\b"
     # the same, in the other languages users write in
+    r"|\b(inventa|inventate|invente|inventez|inventar|erfinde|erfinden sie)\b.{0,40}\b(citazion\w*|"
+    r"citas?|cita[çc](ão|oes|ões)|citations?|zitat\w*|declaraci[óo]n|dichiarazion\w*|"
+    r"d[ée]claration|erkl[äa]rung|estad[íi]sticas|statistiche|statistiques|statistiken|datos|"
+    r"dati|donn[ée]es|daten|discurso|discorso|discours|rede)\b"
     r"|\b(olvida|olvidate|olvídate|oublie|oubliez|vergiss|vergessen sie|dimentica)\w*\b.{0,30}"
     r"\b(fuentes|sources|quellen|fonti|citas|citations|zitate|citazioni|instrucciones|consignes|"
     r"anweisungen|istruzioni)\b|\b(sin|sans|ohne|senza)\s+(citas|fuentes|citations|sources|"
@@ -86,10 +91,15 @@ _CREATIVE = re.compile(
     r"\b.{0,40}\b(poem|poems|poetry|haiku|sonnet|limerick|ballad|verse|song|lyrics|rap|jingle|"
     r"story|stories|fairy ?tale|fable|novel|novella|screenplay|sitcom|fan ?fiction|fiction|joke|"
     r"jokes|riddle|tweet thread|love letter|bedtime|monologue|soliloquy|toast|satire|satirical|"
-    r"parody|skit|obituary|eulogy|horoscope|"
+    r"parody|skit|obituary|eulogy|horoscope|slogans?|mottos?|mottoes|taglines?|catchphrases?|"
     r"poema|poème|poeme|gedicht|witz|blague|chiste|chanson|cancion|canción|lied|geschichte|"
     r"histoire|cuento)\b",
     re.IGNORECASE)
+# "A funny tweet from the economy ministry", "a sarcastic version".
+_HUMOROUS = re.compile(r"\b(funny|humorous|witty|sarcastic|satirical|cheeky|hilarious|snarky|"
+                       r"ironic)\b.{0,15}\b(tweets?|posts?|statements?|speech|versions?|repl(y|ies)|"
+                       r"messages?|press releases?|memos?|takes?|rewrites?|announcements?)\b",
+                       re.IGNORECASE)
 # "Summarise the EU–Japan EPA as a Shakespearean sonnet", "in rhyming couplets".
 _VERSE = re.compile(r"\b(as|into|in the form of|in) an? ([\w-]+ ){0,2}(sonnet|poem|haiku|limerick|"
                     r"ballad|rap|song|ode|verse|fairy ?tale|fable|bedtime story|screenplay|"
@@ -98,7 +108,8 @@ _VERSE = re.compile(r"\b(as|into|in the form of|in) an? ([\w-]+ ){0,2}(sonnet|po
 # "Erzähl mir einen Witz", "escribe un poema": the verb in another language.
 _CREATIVE_OTHER = re.compile(
     r"\b(escribe|escribeme|escríbeme|ecris|écris|ecrivez|écrivez|schreib|schreibe|erzähl|erzahl|"
-    r"erzähle|raconte|racontez|cuentame|cuéntame|scrivi|racconta|dichte)\w*\b.{0,40}\b(poema|poème|"
+    r"erzähle|raconte|racontez|cuentame|cuéntame|scrivi|racconta|dichte|escreva|escreve|crie|"
+    r"componi|inventa)\w*\b.{0,40}\b(poema|poème|slogan|motto|lema|"
     r"poeme|gedicht|witz|blague|chiste|chanson|cancion|canción|lied|geschichte|histoire|cuento|"
     r"poesia|storia|barzelletta|haiku|sonett|limerick|\w*geschichte|\w*gedicht|m[äa]rchen|"
     r"erz[äa]hlung|novelle|nouvelle|conte|relato)\b", re.IGNORECASE)
@@ -135,10 +146,24 @@ _FAKE = re.compile(
     r"|\bin the (voice|style|words) of (the |a )?(minister|president|prime minister|secretary|"
     r"commissioner|ambassador|king|queen|chairman|ceo|official|spokes\w+)\b",
     re.IGNORECASE)
+_FAKE_OTHER = re.compile(
+    r"\b(falso|falsa|falsos|falsas|finto|finta|faux|fausse|gef[äa]lscht\w*|erfunden\w*|"
+    r"ficticio|ficticia|fittizi[oa]|fictif|fictive|inventad[oa]|inventat[oa])\b.{0,40}"
+    r"\b(discurso|discorso|discours|rede|comunicado|comunicato|communiqu[ée]|declara[çc][ãa]o|"
+    r"declaraci[óo]n|dichiarazione|d[ée]claration|erkl[äa]rung|cita|citazione|citation|zitat|"
+    r"not[íi]cia|noticia|notizia|art[íi]culo|articolo|artigo|carta|lettera|lettre|decreto|"
+    r"d[ée]cret|dekret|entrevista|intervista|tweet)\b"
+    r"|\b(discurso|discorso|discours|rede|comunicado|comunicato|communiqu[ée]|declara[çc][ãa]o|"
+    r"declaraci[óo]n|dichiarazione|d[ée]claration|erkl[äa]rung|cita|citazione|citation|zitat|"
+    r"not[íi]cia|noticia|notizia|carta|lettera|lettre|decreto|entrevista|intervista)\b.{0,20}"
+    r"\b(falso|falsa|finto|finta|faux|fausse|gef[äa]lscht\w*|ficticio|ficticia|fittizi[oa]|"
+    r"fictif|fictive|inventad[oa]|inventat[oa])\b",
+    re.IGNORECASE)
 _ATTRIBUTED = re.compile(
-    r"\b(draft|write|compose|prepare|issue|create|produce|generate|put out)\b.{0,40}\b(statement|"
+    r"\b(draft|write|compose|prepare|issue|create|produce|generate|put out|invent|fabricate|"
+    r"make up|come up with|imagine)\b.{0,40}\b(statement|"
     r"press release|announcement|communiqu[eé]|declaration|letter|tweet|post|notice|decree|"
-    r"memo|speech)\b.{0,40}\b(from|by|on behalf of|in the name of|signed by|attributed to|as)\s+"
+    r"memo|speech|op-?ed|opinion piece|editorial)\b.{0,40}\b(from|by|on behalf of|in the name of|signed by|attributed to|as)\s+"
     r"(?!our\b|my\b|us\b|me\b|we\b)(the |a |an )?[A-Z\w]",
     re.IGNORECASE)
 # "Redacta un comunicado oficial del Gobierno de México anunciando que...": the same request
@@ -156,6 +181,7 @@ _BODY_RELEASE = re.compile(
     r"(?:[A-Z][\w.&'’-]*\s+){1,5}(?i:press release|statement|communiqu[eé]|announcement|decree|"
     r"notice)\b.{0,30}\b(?i:announcing|declaring|confirming|stating|saying)\b")
 _ANNOUNCING = re.compile(r"\b(announcing|announces|declaring|confirming|admitting|revealing|"
+                         r"defending|denying|justifying|"
                          r"stating|saying|promising|pledging|claiming)\b", re.IGNORECASE)
 
 
@@ -187,7 +213,8 @@ def not_a_question(question: str) -> bool:
     if _NAMED_VOICE.search(question) or pasted_text(question):
         return True
     if _AT_ASSISTANT.search(question) or _CREATIVE.search(question) or _FAKE.search(question) \
-            or _VERSE.search(question) \
+            or _VERSE.search(question) or _HUMOROUS.search(question) \
+            or _FAKE_OTHER.search(question) \
             or _CREATIVE_OTHER.search(question) or _ATTRIBUTED_OTHER.search(question) \
             or _BODY_RELEASE.search(question):
         return True
@@ -246,6 +273,8 @@ _NEVER_OURS = re.compile(
     r"pupp(y|ies)|kittens?|my (cat|dog|cats|dogs|pet|pets)|our (cat|dog|cats|dogs|pet|pets)|"
     r"python (code|script|error)|in python|javascript|typescript|react app|sql|keyerror|typeerror|"
     r"stack ?trace|compiler|my code|bug in|excel formula|spreadsheet formula|"
+    r"excel (sheets?|files?|workbooks?)|pivot tables?|vlookup|bitcoin|ethereum|dogecoin|"
+    r"(in|of) (cricket|soccer|basketball|baseball|tennis|rugby|golf|formula (one|1))|"
     r"minecraft|fortnite|roblox|video games?|chess|tarot|astrology|zodiac|"
     r"black holes?|quantum|hawking radiation|relativity|aorist|grammar|homework|"
     r"tourist visa|my (visa|passport)|parking (fine|ticket)|insurance claim|warranty|"
@@ -275,7 +304,13 @@ _NEVER_OURS = re.compile(
 # A person's own errands, even at a state body ("a cover letter for an internship at the
 # embassy", "vaccinations before a work trip to Islamabad").
 _ERRAND = re.compile(r"\b(cover letter|internship|job interview|job application|my (cv|resume|"
-                     r"résumé)|vaccinat\w+|visa appointment|travel insurance)\b", re.IGNORECASE)
+                     r"résumé)|vaccinat\w+|visa appointment|travel insurance|day trips?|"
+                     r"sightseeing|things to (do|see) in|tourist (sites?|attractions?|spots?)|"
+                     r"(my|our|family|summer|beach|two-week|\d+-week|week-long) (holiday|vacation)s?|"
+                     r"safari|(do|will) (i|we) need a visa|(cancell?ed|delayed) flights?|"
+                     r"flight (refund|delay|cancell?ation)|refund for|send (a|my|our) (parcel|package)|"
+                     r"where can (i|we) (buy|get|find) (cheap|the best|good)|"
+                     r"apologi[sz]e to (a|my|our) \w+)\b", re.IGNORECASE)
 # Signs that the subject is a relationship between states or public bodies after all, even when
 # the question borrows an everyday comparison ("like a marriage").
 _STATE = re.compile(
