@@ -189,8 +189,8 @@ def main(argv: list[str] | None = None) -> int:
     eval_p = sub.add_parser("eval", help="hit@5, MRR, refusals and follow-ups on knowledge/eval")
     eval_p.add_argument("files", nargs="*", help="JSON-lines files or folders (default: eval/)")
     eval_p.add_argument("--json", action="store_true")
-    eval_p.add_argument("--split", choices=["dev", "dev-b", "dev-c", "dev-d", "dev-e", "dev-f", "dev-g",
-                                            "test"],
+    eval_p.add_argument("--split", choices=["dev", "dev-b", "dev-c", "dev-d", "dev-e", "dev-f",
+                                            "dev-g", "dev-h", "test"],
                         default="test", help="half of the coverage and quality sets (every dev "
                         "half is for tuning, test for reporting; a split runs whichever of the "
                         "two sets has it)")
