@@ -56,6 +56,12 @@ def embedding_id(model_name: str, quantize: bool) -> str:
     return f"{model_name}{'+int8-ort' if quantize else ''}"
 
 
+# Negations typed without the apostrophe ("isnt", "dont"): everyday words, not names.
+_NO_APOSTROPHE = frozenset(
+    "isnt arent wasnt werent dont doesnt didnt cant couldnt wont wouldnt shouldnt hasnt havent "
+    "hadnt mustnt neednt aint whats thats theres ive youre theyre weve lets".split())
+
+
 def cache_root() -> Path:
     """Where exported graphs live: outside the project and its data folder, shared by every
     index on the machine (`ASSISTANT_MODEL_CACHE` moves it)."""
@@ -280,9 +286,16 @@ class SentenceEmbeddings(Embeddings):
         vocabulary = self._vocabulary
         word = word.lower()
         singular = word[:-3] + "y" if word.endswith("ies") else word
-        return any(w in vocabulary for w in (word, word.removesuffix("s"), singular,
-                                             word.removesuffix("es"), word.removesuffix("ing"),
-                                             word.removesuffix("ed")))
+        if word in _NO_APOSTROPHE:
+            return True
+        forms = (word, word.removesuffix("s"), singular, word.removesuffix("es"),
+                 word.removesuffix("ing"), word.removesuffix("ed"))
+        if any(w in vocabulary for w in forms):
+            return True
+        # two everyday words run together ("loophole", "stakeholder"); both halves of at least
+        # four letters, so a rare name is not read as two short words
+        return any(word[:i] in vocabulary and word[i:] in vocabulary
+                   for i in range(4, len(word) - 3))
 
     def embed_sentences(self, texts: list[str]) -> np.ndarray:
         """Vectors for the few sentences not pooled from a passage's tokens (headings, text past

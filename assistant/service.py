@@ -22,6 +22,7 @@ from .answer.coverage import (
     Verdict,
     asks_about_agreements,
     coverage_verdict,
+    drafts_our_material,
     in_field,
     knowledge_date,
     mentions_agreement,
@@ -198,6 +199,8 @@ class Assistant:
             else None
         if overruled == "out_of_domain" and in_field(question):
             overruled = None
+        if overruled == "not_a_question" and drafts_our_material(question):
+            overruled = None  # talking points or a brief from the documents: what we are for
         if overruled:  # the rules would answer; the model is sure it should not
             retrieval.verdict = Verdict(overruled, "today" if overruled == "out_of_date" else "")
         elif refused and opinion is not None:  # refused anyway: say why in its words

@@ -466,3 +466,36 @@ def test_a_statement_drafted_for_our_own_minister_is_answered(kb):
                     "on capacity building.")
     assert not answer.refused, answer.answer
     assert answer.citations
+
+
+@pytest.mark.parametrize("question", [
+    "Folketing analyst: how did Norway pay Indonesia for reduced deforestation?",  # the asker
+    "why dont the eu and vietnam advisory groups meet more often",  # no apostrophe
+    "korus pickup truck tariff loophole",  # two everyday words run together
+    "Who chooses the partner countries and topics of the Korean Knowledge Sharing Program?",
+])
+def test_askers_slips_and_compound_words_are_not_missing_subjects(kb, question):
+    answer = kb.ask(question)
+    assert not answer.refused, (answer.reason, answer.missing)
+    assert answer.citations
+
+
+def test_a_long_name_is_not_found_in_scattered_words_or_another_names_initials(kb):
+    # Norway's "Climate and Forest Initiative" has the same last initials; "Central",
+    # "African" and "Forest" occur in the corpus, never together
+    data = kb.ask("How did the Central African Forest Initiative's payments to Gabon "
+                  "work?").to_json()
+    assert data["refused"] and data["reason"] == "not_covered"
+    assert "Central African Forest Initiative" in data["missing"][0]
+    # an agreement named by its parties and spelled out needs a document about that pair
+    data = kb.ask("What does the Japan–UK Comprehensive Economic Partnership Agreement say on "
+                  "rules of origin?").to_json()
+    assert data["refused"] and data["reason"] == "not_covered", data["answer"]
+
+
+def test_talking_points_the_request_model_doubts_are_still_drafted(kb):
+    answer = kb.ask("Draft talking points correcting the debt-trap version of the Hambantota "
+                    "story for the minister, without overclaiming in the other direction.")
+    assert not answer.refused, answer.answer
+    assert any(c.doc_id == "case-studies/sri-lanka-china-hambantota-port"
+               for c in answer.citations)

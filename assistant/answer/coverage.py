@@ -307,7 +307,8 @@ _ERRAND = re.compile(r"\b(cover letter|internship|job interview|job application|
                      r"résumé)|vaccinat\w+|visa appointment|travel insurance|day trips?|"
                      r"sightseeing|things to (do|see) in|tourist (sites?|attractions?|spots?)|"
                      r"(my|our|family|summer|beach|two-week|\d+-week|week-long) (holiday|vacation)s?|"
-                     r"safari|(do|will) (i|we) need a visa|(cancell?ed|delayed) flights?|"
+                     r"safari|(for|on) (a |an |our |my )?(holiday|vacation)|first class|"
+                     r"(do|will) (i|we) need a visa|(cancell?ed|delayed) flights?|"
                      r"flight (refund|delay|cancell?ation)|refund for|send (a|my|our) (parcel|package)|"
                      r"where can (i|we) (buy|get|find) (cheap|the best|good)|"
                      r"apologi[sz]e to (a|my|our) \w+)\b", re.IGNORECASE)
@@ -375,6 +376,18 @@ def out_of_domain(question: str, learned: float | None = None, sided_with: float
             not _FIELD.search(question) and not salient_subjects(question):
         return ""  # (a question naming something, "the AIIB", is left to the coverage check)
     return None
+
+
+# A request for what the assistant makes from its documents: the rules still refuse fake or
+# attributed ones, but the request model's doubt alone does not.
+_OUR_DRAFTS = re.compile(
+    r"\b(talking points|briefing notes?|(one|1)[- ]page (brief|note|summary)|brief(ing)? for|"
+    r"speaking notes|workshop (questions|exercise|scenario)|discussion questions|"
+    r"terms of reference|checklist|indicator table|quiz|handout)\b", re.IGNORECASE)
+
+
+def drafts_our_material(question: str) -> bool:
+    return bool(_OUR_DRAFTS.search(question))
 
 
 def in_field(question: str) -> bool:
@@ -702,12 +715,22 @@ def named_in_another_language(question: str, passages: list[ScoredPassage]) -> l
     return kept
 
 
+# Who is asking, before a colon: "Bundestag staffer:", "Minister's office:", "Kenyan
+# journalist here:". The names in it are the asker's, not what is asked about.
+_SPEAKER = re.compile(
+    r"^\W*(?:[\w'’.&-]+\s+){0,4}?(?:staffer|staff|researcher|office|desk|journalist|reporter|"
+    r"student|trainer|analyst|aide|advis[eo]r|official|delegate|intern|editor|team|unit|"
+    r"secretariat|officer|economist|lawyer|consultant)s?(?:\s+here)?\s*[:–—-]\s+",
+    re.IGNORECASE)
+
+
 def salient_subjects(question: str) -> list[str]:
     """Named projects, places, institutions, agreements, acronyms and people in a question; not
     the field's generic words, not countries (they are context unless named as a pair). In a
     question written in another language only acronyms and names with inner capitals (CETA,
     InstA) count: its other capitals are that language's nouns and spellings."""
     subjects: list[str] = []
+    question = _SPEAKER.sub("", question)
     for sentence in re.split(r"(?<=[.?!:;])\s+", question):
         tokens = re.findall(r"[\w'’.&]+(?:[‐-―−-][\w'’.&]+)*|[^\w\s]", sentence)
         run: list[str] = []
@@ -797,16 +820,35 @@ def subject_mentioned(subject: str, passages: list[str], raw: str, acronyms: set
     phrase = normalise(" ".join(words))
     if any(phrase in t for t in passages):
         return True
-    if len(words) >= 3 and "".join(w[0] for w in words).upper() in acronyms:
+    # a name spelled out whose acronym the evidence uses ("East Coast Rail Link", ECRL); not
+    # another name with the same initials ("Central African Forest Initiative" is not
+    # Norway's "Climate and Forest Initiative")
+    acronym = "".join(w[0] for w in words).upper()
+    if len(words) >= 3 and re.search(rf"(?<![A-Za-z]){acronym}(?![A-Za-z])", raw):
         return True
     # Acronyms inside a name ("the Australia–Singapore DEA") are checked on their own; the
     # other words must all stand in one passage, so "Asian … Bank" is not found in pieces.
     shouting = [w for w in words if w.isupper() and len(w) >= 2]
     if not all(subject_mentioned(w, passages, raw, acronyms, country_initials) for w in shouting):
         return False
-    patterns = [re.compile(rf"(?<![a-z0-9]){re.escape(normalise(w))}") for w in words
-                if w.lower() not in _OPENERS and w not in shouting]
-    return any(all(p.search(t) for p in patterns) for t in passages)
+    kept = [w for w in words if w.lower() not in _OPENERS and w not in shouting]
+    patterns = [re.compile(rf"(?<![a-z0-9]){re.escape(normalise(w))}") for w in kept]
+    # (a route, "Kota Bharu–Gombak", names its two ends, which may stand far apart)
+    if len([w for w in kept if not _is_country_word(w)]) < 3 or re.search(r"\w[–—-]\w", subject):
+        return any(all(p.search(t) for p in patterns) for t in passages)
+    # A name of three words or more ("Central African Forest Initiative") stands together: its
+    # words scattered over a long passage ("central bank", "African", "forest") do not name it.
+    # (its country words, "Korean Knowledge Sharing Program", may stand anywhere in the passage)
+    window = len(kept) + 4
+    near = [p for p, w in zip(patterns, kept, strict=True) if not _is_country_word(w)]
+    for text in passages:
+        if not all(p.search(text) for p in patterns):
+            continue
+        tokens = text.split()
+        hits = [[i for i, t in enumerate(tokens) if p.search(t)] for p in near]
+        if any(all(any(abs(j - i) <= window for j in h) for h in hits) for i in hits[0]):
+            return True
+    return False
 
 
 def misspelt(word: str, texts: list[str]) -> bool:
@@ -1060,7 +1102,9 @@ def _agreement_pair_pattern() -> re.Pattern:
     alternatives = name_alternatives()
     return re.compile(rf"(?<![\w])({alternatives})\s*[–—/-]\s*(?:the\s+)?({alternatives})(?![\w])"
                       rf"(?:'s)?\s+(?:[\w-]+\s+){{0,2}}?(FTA|EPA|CEPA|CECA|DEA|DEPA|BIT|TIFA|"
-                      rf"CETA|free trade (?:deal|agreement|pact)|trade (?:deal|pact))\b")
+                      rf"CETA|free trade (?:deal|agreement|pact)|trade (?:deal|pact)|"
+                      rf"(?i:(?:comprehensive\s+)?(?:economic\s+)?partnership agreement|"
+                      rf"free trade agreement|(?:bilateral\s+)?investment (?:treaty|agreement)))\b")
 
 
 def _name_combinations(codes: list[str]) -> list[tuple[str, ...]]:
@@ -1134,7 +1178,7 @@ def _opens_sentences_only(subject: str, question: str) -> bool:
 
 # Everyday British words the embedding model's (American) word list lacks.
 _BRITISH = set("""lorry lorries tyre tyres kerb kerbs motorway motorways petrol aluminium
-pavement pavements""".split())
+pavement pavements haulier hauliers haulage carriageway carriageways whilst amongst""".split())
 
 
 def _opener_before_names(subject: str, question: str, familiar) -> bool:
