@@ -163,7 +163,8 @@ _ATTRIBUTED = re.compile(
     r"\b(draft|write|compose|prepare|issue|create|produce|generate|put out|invent|fabricate|"
     r"make up|come up with|imagine)\b.{0,40}\b(statement|"
     r"press release|announcement|communiqu[eé]|declaration|letter|tweet|post|notice|decree|"
-    r"memo|speech|op-?ed|opinion piece|editorial)\b.{0,40}\b(from|by|on behalf of|in the name of|signed by|attributed to|as)\s+"
+    r"memo|speech|op-?ed|opinion piece|editorial)\b.{0,40}\b(from|by|on behalf of|in the name "
+    r"of|signed by|attributed to|as)\s+"
     r"(?!our\b|my\b|us\b|me\b|we\b)(the |a |an )?[A-Z\w]",
     re.IGNORECASE)
 # "Redacta un comunicado oficial del Gobierno de México anunciando que...": the same request
@@ -307,7 +308,7 @@ _ERRAND = re.compile(r"\b(cover letter|internship|job interview|job application|
                      r"résumé)|vaccinat\w+|visa appointment|travel insurance|day trips?|"
                      r"sightseeing|things to (do|see) in|tourist (sites?|attractions?|spots?)|"
                      r"(my|our|family|summer|beach|two-week|\d+-week|week-long) (holiday|vacation)s?|"
-                     r"safari|(for|on) (a |an |our |my )?(holiday|vacation)|first class|"
+                     r"safari|(for|on) (a |an |our |my )?(holiday|vacation)|"
                      r"(do|will) (i|we) need a visa|(cancell?ed|delayed) flights?|"
                      r"flight (refund|delay|cancell?ation)|refund for|send (a|my|our) (parcel|package)|"
                      r"where can (i|we) (buy|get|find) (cheap|the best|good)|"
@@ -502,16 +503,19 @@ _STATUS = re.compile(
 def time_scope(question: str, knowledge_date: date | None) -> str | None:
     """The time phrase that puts a question after what the knowledge base can know, if any."""
     now = _NOW_OR_LATER.search(question)
-    named = bool(salient_subjects(question) or named_country_codes(question))
+
+    def named() -> bool:
+        return bool(salient_subjects(question) or named_country_codes(question))
+
     if now and not _LESSON.search(question):
         if not now.group(0).lower().lstrip(" ¿").startswith("will"):
             return "now"
         # "Will the ECRL open on time?" asks about a later event; "Will tighter origin rules
         # pull investment in?" asks what a design does, whenever
-        if named:
+        if named():
             return "will"
     status = _STATUS.search(question)
-    if status and named and not _LESSON.search(question):
+    if status and not _LESSON.search(question) and named():
         return "will" if "will" in status.group(0).lower() else "now"
     sentences = [s for s in re.split(r"(?<=[.?!])\s+", question.strip()) if s]
     asked = [s for s in sentences if s.endswith("?")] or sentences[-1:]
@@ -824,7 +828,7 @@ def subject_mentioned(subject: str, passages: list[str], raw: str, acronyms: set
     # another name with the same initials ("Central African Forest Initiative" is not
     # Norway's "Climate and Forest Initiative")
     acronym = "".join(w[0] for w in words).upper()
-    if len(words) >= 3 and re.search(rf"(?<![A-Za-z]){acronym}(?![A-Za-z])", raw):
+    if len(words) >= 3 and re.search(rf"(?<![A-Za-z]){re.escape(acronym)}(?![A-Za-z])", raw):
         return True
     # Acronyms inside a name ("the Australia–Singapore DEA") are checked on their own; the
     # other words must all stand in one passage, so "Asian … Bank" is not found in pieces.
