@@ -35,7 +35,10 @@ def _split_long(text: str, max_words: int) -> list[str]:
     units = [u for p in re.split(r"\n\s*\n", text) for u in _units(p, max_words)]
     for unit in units:
         words = len(unit.split())
-        if current and count + words > max_words:
+        # A lead-in ending in ":" stays with the list it introduces ("A partnership can turn
+        # an external requirement into a joint project by:" cut from its four items left both
+        # halves unquotable).
+        if current and count + words > max_words and not current[-1].rstrip().endswith(":"):
             pieces.append("\n\n".join(current))
             current, count = [], 0
         current.append(unit)

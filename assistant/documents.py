@@ -23,8 +23,9 @@ SUPPORTED_SUFFIXES = MARKDOWN_SUFFIXES | TEXT_SUFFIXES | HTML_SUFFIXES | {".pdf"
 SIDECAR_SUFFIX = ".meta.yaml"
 # Part of every document's fingerprint: bump it when parsing or passage metadata changes, so
 # the next ingest re-indexes documents whose files did not change.
-INDEX_FORMAT = "5"  # 4: sentence vectors, last_reviewed and source links in passage metadata;
+INDEX_FORMAT = "6"  # 4: sentence vectors, last_reviewed and source links in passage metadata;
 # 5: passages cut between sentences only, not at a colon or semicolon
+# 6: a lead-in ending in ":" kept in the same passage as its list
 DOC_TYPES = {"guidance", "case-study", "agreement", "reference"}
 CURATED_TYPES = {"guidance", "case-study"}  # the knowledge base proper: full schema applies
 CASE_STUDY_FIELDS = ("countries", "sectors", "period", "sources")

@@ -130,6 +130,22 @@ def test_source_links_reach_passage_metadata_as_followable_links():
     assert "Chatham House" in meta["source_titles"]  # unlinked sources are still named
 
 
+def test_a_list_stays_in_the_passage_of_its_lead_in():
+    """The corpus's own case: the sustainability guidance introduces four ways a partnership can
+    help smallholders with "...into a joint project by:"; cut from its list, neither half could
+    be quoted and the answer to "how can our partnership help them comply" lost them."""
+    from assistant.chunking import chunk_document
+    from assistant.config import Settings
+    path = KNOWLEDGE / "guidance" / "sustainability-standards.md"
+    passages = chunk_document(load_document(path, "guidance/x", "x.md", VOCAB),
+                              Settings().chunk_words)
+    lead_in = [p for p in passages if "into a joint project by:" in p.text]
+    assert len(lead_in) == 1
+    assert "funding traceability systems and land mapping" in lead_in[0].text
+    for p in passages:
+        assert not p.text.rstrip().endswith(":"), p.text[-120:]
+
+
 def test_eval_questions_point_at_real_documents():
     ids = {p.relative_to(KNOWLEDGE).with_suffix("").as_posix() for p in DOCS}
     rows = [json.loads(line) for f in sorted((KNOWLEDGE / "eval").glob("*.jsonl"))
