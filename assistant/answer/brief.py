@@ -30,6 +30,13 @@ _CHECKLIST = re.compile(r"\b(checklist|questions? (should|to) (we )?ask|what (sh
                         re.IGNORECASE)
 _LIST_SENTENCE = re.compile(r"(^|[.!?]\s+)[^:.!?]{3,90}:\s+[^:.!?]+,[^:.!?]+,")
 _MAIN_CLAUSE = re.compile(r"[^.?!]*\?|[^.?!]+[.!]?$")
+# A question asking what to do ("what should we build in", "how could our partnership help")
+# is answered by the sentences that say what to do, not by the background beside them.
+_ASKS_ADVICE = re.compile(r"\b(should|ought to|how (can|could|do|would|to) (we|i|our|one|a|the)|"
+                          r"what (can|could|do|would) (we|i|our)|tips?|advice|recommend\w*)\b",
+                          re.IGNORECASE)
+_ADVICE = re.compile(r"\b(should|must|need(s)? to|ought to|can help|helps? most|works? best|"
+                     r"designers?|the lesson|it pays to|by:|avoid|make sure)\b", re.IGNORECASE)
 
 
 # Weights of the span score, tuned on the quality dev halves (dev, dev-b, dev-c; never on test).
@@ -40,7 +47,7 @@ _MAIN_CLAUSE = re.compile(r"[^.?!]*\?|[^.?!]+[.!]?$")
 # raises key-point hit 0.776 -> 0.795, median words about 130 -> 152.
 WEIGHTS = {"semantic": 0.6, "lexical": 0.1, "passage": 0.3, "intent": 0.25, "long": 0.04,
            "heading": 0.0, "same_section": 0.3, "context_only": 0.15, "top_type": 0.05,
-           "keep_top": 0.8, "fit": 3.0, "list": 0.0}
+           "keep_top": 0.8, "fit": 3.0, "list": 0.0, "advice": 0.1}
 
 
 @dataclass
@@ -104,6 +111,7 @@ def score_candidates(question: str, query_vector, passages: list[ScoredPassage],
     top_doc = case_asked_about(passages)
     wanted = intents(question)
     checklist = bool(_CHECKLIST.search(question))
+    advice = bool(_ASKS_ADVICE.search(question))
     q = np.asarray(query_vector, dtype=np.float32) if query_vector is not None else None
     out: list[Candidate] = []
     for rank, passage in enumerate(passages):
@@ -145,6 +153,8 @@ def score_candidates(question: str, query_vector, passages: list[ScoredPassage],
         if not (c.terms & focus) and (c.terms & context):
             bonus -= w["context_only"]  # shares only context ("Ghana") with the question
         long = w["long"] if c.span.words > 130 else 0.0
+        if advice and _ADVICE.search(c.span.text):
+            bonus += w["advice"]
         if _LIST_SENTENCE.search(c.span.text):
             bonus += w["list"]  # "Common elements recur: a, b, c and d": the section's summary
         c.score = w["semantic"] * c.semantic + w["lexical"] * (c.score / top_lexical) \
