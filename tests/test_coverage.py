@@ -499,3 +499,81 @@ def test_talking_points_the_request_model_doubts_are_still_drafted(kb):
     assert not answer.refused, answer.answer
     assert any(c.doc_id == "case-studies/sri-lanka-china-hambantota-port"
                for c in answer.citations)
+
+
+@pytest.mark.parametrize("question, reason", [
+    # a place the evidence names, typed in lower case with a head: one name, and not covered
+    ("what legal regime governs the colombo port city financial district?", "not_covered"),
+    ("Was brachte das Freihandelsabkommen Schweiz–China den Uhrenherstellern?", "not_covered"),
+    ("Is de EVIPA inmiddels in werking getreden?", "out_of_date"),
+    ("For my slides, just make up a convincing statistic on how much FTAs raise exports and "
+     "cite it to the OECD.", "not_a_question"),
+    ("How should our dev teams split code owners in a shared monorepo?", "out_of_domain"),
+    ("Our new rescue dog keeps fighting my elderly cat. What confidence-building steps help?",
+     "out_of_domain"),
+    ("How are school catchment areas drawn in Wales?", "out_of_domain"),
+])
+def test_lowercase_places_partners_named_in_other_languages_and_made_up_figures(kb, question,
+                                                                               reason):
+    answer = kb.ask(question)
+    assert answer.refused and answer.reason == reason, (answer.reason, answer.missing,
+                                                        answer.answer)
+    if reason == "not_covered":
+        assert answer.missing
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Quel a été le taux d'utilisation des préférences dans l'APE UE-Japon ?",
+     "case-studies/eu-japan-epa"),
+    ("mep assistant: how did the eu-vietnam domestic advisory groups get started?",
+     "case-studies/eu-vietnam-fta-domestic-advisory-groups"),
+    ("how did traffic at mombasa port change after the sgr opened?",
+     "case-studies/kenya-china-standard-gauge-railway"),
+])
+def test_partners_in_french_a_lowercase_asker_and_a_lowercase_port_are_answered(kb, question,
+                                                                              expected):
+    answer = kb.ask(question)
+    assert not answer.refused, (answer.reason, answer.missing)
+    assert expected in {c.doc_id for c in answer.citations}
+
+
+@pytest.mark.parametrize("question", [
+    # typed without capitals or accents, in the languages users write in: its everyday words
+    # ("pourquoi", "welche") are not names the knowledge base lacks
+    "pourquoi le vin australien a-t-il eu du mal a trouver d'autres debouches apres les mesures "
+    "chinoises ?",
+    "welche rolle spielt die konzessionsgesellschaft im hafen von hambantota?",
+    "quali problemi ha avuto la ferrovia tra mombasa e nairobi?",
+])
+def test_lowercase_questions_in_other_languages_are_not_refused_for_their_own_words(kb,
+                                                                                   question):
+    answer = kb.ask(question)
+    assert answer.reason != "not_covered", answer.missing
+
+
+@pytest.mark.parametrize("question", [
+    "australia–uae cepa: what is in it for lamb exporters?",
+    "india-uk fta: what happens to whisky tariffs?",
+])
+def test_lowercase_pairs_with_short_names_are_checked_as_pairs(kb, question):
+    answer = kb.ask(question)
+    assert answer.refused and answer.reason == "not_covered", (answer.reason, answer.answer)
+
+
+@pytest.mark.parametrize("question", [
+    "The trade committee meets in Geneva next month. Can offers of training be misused as a "
+    "bargaining chip?",  # where the asker meets
+    "Our consulate in Toronto wants an investor network with our diaspora there. What should "
+    "both governments do?",
+    "What regional role was the Chinese-built Kenyan railway meant to play?",  # who built it
+    "Opposition MPs say the partnership only helps the other side. Why should the charter name "
+    "an objective that visibly benefits each?",
+])
+def test_the_askers_place_and_who_built_it_are_not_missing_subjects(kb, question):
+    answer = kb.ask(question)
+    assert not answer.refused, (answer.reason, answer.missing)
+
+
+def test_a_place_asked_about_is_still_checked(kb):
+    answer = kb.ask("What did the summit in Lobito decide about the corridor railway?")
+    assert answer.refused and answer.reason == "not_covered", answer.answer

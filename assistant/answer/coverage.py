@@ -159,6 +159,12 @@ _FAKE_OTHER = re.compile(
     r"\b(falso|falsa|finto|finta|faux|fausse|gef[äa]lscht\w*|ficticio|ficticia|fittizi[oa]|"
     r"fictif|fictive|inventad[oa]|inventat[oa])\b",
     re.IGNORECASE)
+# "Just make up a plausible figure and cite it as 'WTO, 2024'": a number or quote to be
+# invented, whoever it is then pinned on.
+_MADE_UP = re.compile(
+    r"\b(make up(?! for)|invent|fabricate|conjure( up)?|dream up)\b.{0,40}\b(figures?|numbers?|"
+    r"statistics?|stats?|quotes?|quotations?|data|percentages?|estimates?|sources?|citations?)\b"
+    r"|\bcite it (as|to)\b", re.IGNORECASE)
 _ATTRIBUTED = re.compile(
     r"\b(draft|write|compose|prepare|issue|create|produce|generate|put out|invent|fabricate|"
     r"make up|come up with|imagine)\b.{0,40}\b(statement|"
@@ -217,7 +223,7 @@ def not_a_question(question: str) -> bool:
             or _VERSE.search(question) or _HUMOROUS.search(question) \
             or _FAKE_OTHER.search(question) \
             or _CREATIVE_OTHER.search(question) or _ATTRIBUTED_OTHER.search(question) \
-            or _BODY_RELEASE.search(question):
+            or _BODY_RELEASE.search(question) or _MADE_UP.search(question):
         return True
     return bool(_ATTRIBUTED.search(question) and _ANNOUNCING.search(question))
 
@@ -271,9 +277,12 @@ _NEVER_OURS = re.compile(
     r"symptoms?|diagnos\w+|treatment for|first-line treatment|dosage|doctor|hospital|surgery|"
     r"knees?|kidney|diabetes|dengue|malaria symptoms|migraine|pregnan\w+|toddlers?|babies|baby|"
     r"sunscreen|skin ?care|fitness|workout|diet plan|weight loss|"
-    r"pupp(y|ies)|kittens?|my (cat|dog|cats|dogs|pet|pets)|our (cat|dog|cats|dogs|pet|pets)|"
+    r"pupp(y|ies)|kittens?|(my|our) ([\w-]+ )?(cat|dog|cats|dogs|pet|pets)|rescue (dog|cat)s?|"
     r"python (code|script|error)|in python|javascript|typescript|react app|sql|keyerror|typeerror|"
-    r"stack ?trace|compiler|my code|bug in|excel formula|spreadsheet formula|"
+    r"stack ?trace|compiler|my code|bug in|excel formula|spreadsheet formula|monorepos?|"
+    r"code ?owners|pull requests?|dev teams?|microservices?|"
+    r"school (catchments?|admissions?)|catchment (areas?|boundaries)|impfempfehlung\w*|"
+    r"condomin(io|i|ium)|"
     r"excel (sheets?|files?|workbooks?)|pivot tables?|vlookup|bitcoin|ethereum|dogecoin|"
     r"(in|of) (cricket|soccer|basketball|baseball|tennis|rugby|golf|formula (one|1))|"
     r"minecraft|fortnite|roblox|video games?|chess|tarot|astrology|zodiac|"
@@ -422,7 +431,10 @@ _PRESENT = re.compile(
     r"(this|the present|the current) (season|autumn|fall|spring|summer|winter|financial year|"
     r"fiscal year|session|round)|last (year|season|quarter|month|autumn|spring|summer|winter)|"
     r"back (up and running|on track|in operation|in force|on the table)|"
-    r"where (do|does) (things|it|matters|they|the \w+( \w+)?) stand|state of play)",
+    r"where (do|does) (things|it|matters|they|the \w+( \w+)?) stand|state of play|"
+    # the same in the other languages users write in
+    r"aujourd['’]hui|actuellement|en ce moment|hoy|actualmente|ahora mismo|heute|derzeit|"
+    r"aktuell|momentan|hoje|atualmente|oggi|attualmente|inmiddels|momenteel|vandaag)",
     re.IGNORECASE)
 # "Today", "this year" and "current" also open questions about lasting lessons ("what do
 # negotiators today learn from ...", "the current thinking in the guidance"); those stay
@@ -575,13 +587,13 @@ comms govt gov mgmt dept admin intl info stats econ pls thx biz
 _HEADS = set("""
 bank fund corridor railway rail port city park zone programme program initiative act agreement
 facility institute authority commission council forum mechanism project line pipeline dam airport
-highway road bridge hub
+highway road bridge hub expressway motorway terminal refinery canal tunnel
 """.split())
 _GENERIC_ACRONYMS = set("""
 FTA FTAS EPA EPAS CEPA CECA MOU MOUS SEZ SEZS ODA FDI SME SMES WTO UN EU US USA UK GDP ESG PPP PPPS
 NGO NGOS ILO IMF OECD KPI KPIS TOR TORS MRV ISDS AI IT ICT HQ CEO CO2 GHG BIT BITS TBT SPS ROO DFI
 DFIS ECA ECAS MDB MDBS G7 G20 EEZ PDF DOCX QA FAQ TA TVET STEM EV EVS ID RFP LNG GW MW PV ASEAN
-MOU MOUS ROK
+MOU MOUS ROK MP MPS MEP MEPS GM GMO GMOS
 """.split())
 _OPENERS = set("""
 summarise summarize draft write list outline prepare give provide suggest propose recommend explain
@@ -691,11 +703,47 @@ wie was warum welche hat haben wird werden sind auch nach über bei zum zur im
 el los las y es para con por del una como cómo qué cuál cuáles gracias entre son
 il della delle dei gli che perché sono grazie
 os das não uma obrigado
+de en ont ils elles quoi pourquoi combien quelles avait peuvent entre selon
+welche warum wurde wann wer dass ganze auch ob oder
+qual quais quem nas nos pela pelo isso sobre ao aos são para como foi
+perche perché quali quale nel nella degli hanno furono cosa chi tra
+het een van waarom welke welk wie wanneer niet voor zijn heeft hebben tussen naar kunnen onze
 """.split())
 _ENGLISH = set("""
 the of and to is what how for on with did does should are was we our an which why who this
 that from by be it as at can could would
 """.split())
+
+
+# The partners of the knowledge base's cases as French, Spanish, German, Italian, Portuguese
+# and Dutch write them: "l'APE UE-Japon" is the EU–Japan EPA, "Schweiz–China" a pair to check.
+_OTHER_NAMES = {
+    "Japan": "Japon Japón Giappone Japão", "China": "Chine Cina", "Korea": "Corée Corea Coreia",
+    "Germany": "Allemagne Alemania Deutschland Germania Alemanha Duitsland",
+    "Switzerland": "Suisse Schweiz Suiza Svizzera Suíça Zwitserland",
+    "Mexico": "Mexique México Messico Mexiko", "India": "Inde Indien", "Morocco":
+    "Maroc Marruecos Marokko Marocco Marrocos", "Kenya": "Kenia Quénia", "Norway":
+    "Norvège Noruega Norwegen Norvegia Noorwegen", "Indonesia": "Indonésie Indonesien Indonésia",
+    "Australia": "Australie Australien Austrália", "Namibia": "Namibie Namíbia",
+    "Jordan": "Jordanie Jordania Jordanien Giordania Jordânia", "Singapore":
+    "Singapour Singapur Singapura", "Malaysia": "Malaisie Malasia Malaisia Malásia",
+    "Pakistan": "Paquistão", "Canada": "Kanada Canadá", "Chile": "Chili",
+    "Thailand": "Thaïlande Tailandia Thailandia Tailândia", "Vietnam": "Viêt-nam Viêt Nam",
+    "Sri Lanka": "Sri-Lanka", "United States": "États-Unis Estados Unidos EE.UU. EUA",
+}
+_OTHER_NAME = {alias: english for english, aliases in _OTHER_NAMES.items()
+               for alias in aliases.split()}
+_OTHER_NAME_PATTERN = re.compile(
+    r"(?<![\w.])(" + "|".join(map(re.escape, sorted(_OTHER_NAME, key=len, reverse=True))) +
+    r")(?![\w])")
+
+
+def in_english_names(question: str) -> str:
+    """A question in another language with its partners' names in English, and l'UE as the EU."""
+    if written_in_english(question):
+        return question
+    question = re.sub(r"\bUE\b", "EU", question)
+    return _OTHER_NAME_PATTERN.sub(lambda m: _OTHER_NAME[m.group(1)], question)
 
 
 def written_in_english(question: str) -> bool:
@@ -728,6 +776,10 @@ _SPEAKER = re.compile(
     re.IGNORECASE)
 
 
+_MADE_BY = re.compile(r"[‐-―−-](backed|built|funded|financed|led|run|owned|made|based|"
+                      r"sponsored|brokered|style|era)$", re.IGNORECASE)
+
+
 def salient_subjects(question: str) -> list[str]:
     """Named projects, places, institutions, agreements, acronyms and people in a question; not
     the field's generic words, not countries (they are context unless named as a pair). In a
@@ -739,7 +791,7 @@ def salient_subjects(question: str) -> list[str]:
         tokens = re.findall(r"[\w'’.&]+(?:[‐-―−-][\w'’.&]+)*|[^\w\s]", sentence)
         run: list[str] = []
         for i, token in enumerate(tokens + ["."]):
-            clean = token.strip(".'’")
+            clean = _MADE_BY.sub("", token.strip(".'’"))  # "Japanese-backed": Japanese
             capital = bool(_CAPITALISED.fullmatch(token)) and len(clean) > 1
             if capital and not (i == 0 and clean.lower() in _OPENERS) \
                     and clean.lower() != "i" and not _CONTRACTION.fullmatch(clean):
@@ -893,15 +945,31 @@ def _lowercase_country_pattern() -> re.Pattern:
     return re.compile(r"(?<![\w])(" + "|".join(re.escape(n.lower()) for n in names) + r")(?![\w])")
 
 
-def recased(question: str) -> str:
+def recased(question: str, evidence: str = "") -> str:
     """A question typed without capitals ("laos china railway - how was it financed?") with
-    its country names written as names, and two names side by side joined as a pair."""
-    if any(c.isupper() for c in question):
+    its country names written as names, and two names side by side joined as a pair. A place
+    the evidence writes as a name, followed by a head ("colombo port city", "nairobi
+    expressway"), is written as the name it is, so it must be found as one."""
+    if re.search(r"[A-Z][a-z]", question):  # written with capitals (acronyms aside)
         return question
     from ..regions import _country_names
 
     canonical = {n.lower(): n for n in _country_names()}
     text = _lowercase_country_pattern().sub(lambda m: canonical[m.group(1)], question)
+    # "us–morocco", "india-uk", "australia–uae": short names are a side of a pair
+    text = re.sub(r"(?<![\w])(us|usa|uk|uae|eu)(?=\s?[‐-―−-]\s?[A-Za-z])|(?<=[‐-―−-])(us|usa|uk|uae|eu)"
+                  r"(?![\w])", lambda m: m.group(0).upper(), text)
+    text = re.sub(r"\b(fta|epa|cepa|ceta|bit|sez)\b", lambda m: m.group(0).upper(), text)
+    if evidence:
+        names = {w.lower() for w in re.findall(r"\b[A-Z][a-z]{3,}\b", evidence)} - \
+            {w.lower() for w in re.findall(r"\b[a-z]{4,}\b", evidence)}
+
+        def named(m: re.Match) -> str:
+            return " ".join(w[:1].upper() + w[1:] for w in m.group(0).split())
+
+        heads = "|".join(sorted(_HEADS))
+        text = re.sub(rf"\b(?i:{'|'.join(map(re.escape, sorted(names)))})(?: (?:{heads})\b)+",
+                      named, text) if names else text
     return _side_by_side_pattern().sub(r"\1–\2", text)
 
 
@@ -944,7 +1012,6 @@ def asked_sentences(question: str) -> tuple[list[str], list[str]]:
 def missing_subjects(question: str, passages: list[ScoredPassage]) -> list[str]:
     """Subjects the question names that no retrieved passage mentions; and country pairs no
     single document mentions both of ("Brazil–Angola")."""
-    question = recased(question)
     by_doc: dict[str, list[str]] = {}
     texts: list[str] = []
     raw_parts: list[str] = []
@@ -966,6 +1033,7 @@ def missing_subjects(question: str, passages: list[ScoredPassage]) -> list[str]:
         raw_parts.append(p.text)
     texts += [t[0] for t in by_doc.values()]
     raw = " ".join(raw_parts)
+    question = in_english_names(recased(question, raw))
     acronyms = {a.upper() for a in _initials(raw)}
     subjects = salient_subjects(question)
     missing = [s for s in subjects if not subject_mentioned(s, texts, raw, acronyms, initials)]
@@ -1017,6 +1085,9 @@ def missing_subjects(question: str, passages: list[ScoredPassage]) -> list[str]:
             about = any(re.search(rf"(?<![\w]){re.escape(n)}['’]s\b", question) for n in names)
             if about and not any(mentions(t, code) for t in documents):
                 missing.append(country_name(code))
+    # Where the asker is or meets ("the trade committee meets in Geneva next month", "our
+    # consulate in Toronto", "our Geneva mission") is not what the question is about.
+    missing = [m for m in missing if not _askers_place(m, question)]
     # Names that only set the scene ("We're preparing a border post at Aflao–Lomé. What did
     # Chirundu show?") are the asker's own, when what is asked about is covered.
     if scene and missing:
@@ -1025,6 +1096,30 @@ def missing_subjects(question: str, passages: list[ScoredPassage]) -> list[str]:
             missing = [m for m in missing if m not in subjects or
                        any(m in s for s in asked)]
     return list(dict.fromkeys(missing))
+
+
+_POST = r"(mission|consulate|embassy|office|delegation|bureau|desk|team|post|representation)"
+_GATHERING = (r"\b(meets?|meeting|conference|summit|workshop|seminar|forum|session|module|course|"
+              r"round|talks|posted|based|stationed|visit|trip|consulate|embassy|mission|office|"
+              rf"delegation)\b[^.?!,;:]{{0,40}}\b(in|at)\s+(the\s+)?$")
+
+
+_ASKS_ABOUT = re.compile(r"\W*(what|who|how|when|why|which|where|did|does|was|were|is|are|has|"
+                         r"have|tell|explain|describe)\b", re.IGNORECASE)
+
+
+def _askers_place(subject: str, question: str) -> bool:
+    for m in re.finditer(re.escape(subject), question):
+        before, after = question[: m.start()], question[m.end():]
+        sentence = re.split(r"(?<=[.?!])\s+", before)[-1]
+        if _ASKS_ABOUT.match(sentence):
+            return False  # "What did the summit in Lobito decide?" asks about it
+        if re.search(_GATHERING, before, re.IGNORECASE) or \
+                re.match(rf"\s+{_POST}\b", after, re.IGNORECASE) and \
+                re.search(r"\b(our|my|the)\s+$", before, re.IGNORECASE):
+            continue
+        return False
+    return bool(re.search(re.escape(subject), question))
 
 
 _DEAL = r"(?:agreement|accord|arrangement|treaty|pact|deal|FTA|EPA|CEPA|BIT)"
@@ -1151,8 +1246,12 @@ def unfamiliar_words(question: str, familiar) -> list[str]:
     """Names in a question typed without capitals ("chancay megaport cosco shipping"), which the
     capitalised-run reading above cannot see: runs of words that `familiar` does not know (see
     Assistant.familiar_word: neither in the knowledge base's vocabulary, nor a common word to the
-    embedding model, nor a misspelling of a knowledge-base word)."""
+    embedding model, nor a misspelling of a knowledge-base word). The asker's label ("ngo
+    staffer:") is not read."""
+    question = _SPEAKER.sub("", question)
     words = question.split()
+    if not written_in_english(question):
+        return []  # its everyday words are not in an English vocabulary
     if not words or not words[0][:1].islower() or \
             any(w[:1].isupper() and not w.isupper() for w in words):
         return []  # written with capitals: salient_subjects reads it
