@@ -24,7 +24,7 @@ from .brief import (
     similar,
 )
 from .coverage import Verdict
-from .fit import names_any_case
+from .fit import names_any_case, names_case
 from .refusals import refusal_text
 from .sections import SectionModel, intents
 
@@ -228,6 +228,15 @@ class ExtractiveAnswerer(Runnable[Retrieval, Answer]):
                 if c.doc_id not in seen and len(cases) < budget.cases:
                     seen.add(c.doc_id)
                     cases.append(c)
+            # A case the question names by its own name ("the Hambantota story") shows in the
+            # answer even when a guidance section leads.
+            words = {w.lower() for w in re.findall(r"(?<!^)(?<![.?!] )\b[A-Z][\w+-]*",
+                                                   retrieval.question)}
+            named = [c for c in candidates if c.doc_type == "case-study" and
+                     names_case(set(), words, c.passage.metadata)]
+            if named and not any(c.doc_id == named[0].doc_id for c in chosen + cases):
+                extra = pick(named, chosen + cases, 1, float("-inf"), left)
+                cases = extra + cases[: max(budget.cases - 1, 0)] if extra else cases
             chosen += cases
             left -= sum(c.span.words for c in cases)
         risks = [] if "problems" in intents(retrieval.question) else \
