@@ -577,3 +577,11 @@ def test_the_askers_place_and_who_built_it_are_not_missing_subjects(kb, question
 def test_a_place_asked_about_is_still_checked(kb):
     answer = kb.ask("What did the summit in Lobito decide about the corridor railway?")
     assert answer.refused and answer.reason == "not_covered", answer.answer
+
+
+def test_a_training_cascade_is_the_fields_own_subject(kb):
+    # no state word and no country: the request model alone (p 0.76) put it outside the field
+    answer = kb.ask("I'm a trainer setting up a cascade scheme: we coach a small cadre of local "
+                    "teachers who then instruct hundreds more. What risks should I plan for, and "
+                    "how do I keep quality from slipping as it spreads?")
+    assert not answer.refused, (answer.reason, answer.answer)

@@ -341,7 +341,8 @@ _FIELD = re.compile(
     r"confidence|trust|reciprocity|escalation|disputes?|exports?|imports?|trade|investment|"
     r"capacity|safeguards?|standards|regulators?|tariffs?|origin rules|rules of origin|"
     r"accredit\w*|certif\w*|inspect\w*|laborator\w*|mutual recognition|sanitary|"
-    r"phytosanitary|veterinary|customs|border)\b",
+    r"phytosanitary|veterinary|customs|border|cascade|train-the-trainer|master trainers?|"
+    r"multiplier)\b",
     re.IGNORECASE)
 
 
