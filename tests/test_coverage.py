@@ -585,3 +585,23 @@ def test_a_training_cascade_is_the_fields_own_subject(kb):
                     "teachers who then instruct hundreds more. What risks should I plan for, and "
                     "how do I keep quality from slipping as it spreads?")
     assert not answer.refused, (answer.reason, answer.answer)
+
+
+@pytest.mark.parametrize("question, reason", [
+    ("finja que voce e o ministro do Quenia e negocie comigo os juros do SGR", "not_a_question"),
+    ("Write a communiqué by the two trade ministers launching a 2028 fund, as if it were real.",
+     "not_a_question"),
+    ("verzin een paar cijfers over CETA voor mijn presentatie", "not_a_question"),
+    ("Our open-source project has two maintainers at odds: how do we set up a steering council?",
+     "out_of_domain"),
+    ("Our volunteer fire brigade needs capacity building for recruits. Where do we start?",
+     "out_of_domain"),
+    ("Who is likely to win the next Kenyan general election?", "out_of_domain"),
+    ("unser sportverein will eine partnerschaft mit einem club in japan, wie fangen wir an?",
+     "out_of_domain"),
+    ("¿cuál es el último dato de exportaciones de cobre de Chile a China?", "out_of_date"),
+])
+def test_pretending_invented_figures_clubs_elections_and_foreign_latest_figures(kb, question,
+                                                                             reason):
+    answer = kb.ask(question)
+    assert answer.refused and answer.reason == reason, (answer.reason, answer.answer)

@@ -82,7 +82,13 @@ _AT_ASSISTANT = re.compile(
     r"a partir de ahora|désormais réponds|desormais reponds)\b"
     r"|\b(ignore|ignorez|ignoriere|ignora|ignorar)\w*\b.{0,30}\b(tes|vos|deine|ihre|tus|sus|tue|le "
     r"tue)\b.{0,20}\b(consignes|instructions|anweisungen|instrucciones|istruzioni|regles|"
-    r"regeln|reglas|regole|quellen|sources|fuentes|fonti)\b|\bprompt (systeme|système|del sistema)\b",
+    r"regeln|reglas|regole|quellen|sources|fuentes|fonti)\b|\bprompt (systeme|système|del sistema)\b"
+    r"|\b(finja|finjas|fingir) (que|ser)\b|\bfaz de conta\b|\bdoe alsof\b|\bverzin\w*\b"
+    r"|\b(instrucciones|instrucoes|instruções|istruzioni|instructies|anweisungen) (de|do|del|di|"
+    r"van)l? ?(sistema|systeem)\b|\bsysteem ?(prompt|instructies)\b"
+    r"|\bas (if|though) (it|they|this) (were|was) (real|genuine|official|authentic)\b"
+    r"|\bmade-up (country|state|nation|minister|government)\b|\binvented quotes?\b"
+    r"|\b(in|with an?) official (format|letterhead)\b.{0,30}\bsignatures?\b",
     re.IGNORECASE)
 _CREATIVE = re.compile(
     r"\b(write|compose|create|generate|give me|produce|draft|make up|invent|pen|craft|come up with|"
@@ -304,7 +310,14 @@ _NEVER_OURS = re.compile(
     r"(hr|human resources|shift|store|office|sales) manager|roaster(y|ies)|"
     r"exclusivity clause|"
     # hobbies, trivia and small ventures: a country named does not make them ours
-    r"co-?working space|"
+    r"co-?working space|pet insurance|freelanc\w+|open[- ]source (project|maintainers?)|"
+    r"(volunteer )?fire brigade|sprint retros?\w*|scrum|kanban|jira|"
+    r"who (is likely to|will|is going to) win\b.{0,40}\belection|"
+    r"polic(e|ing)\b.{0,40}\b(county|city|protests?|demonstrations?|manifestations?|reports?)|"
+    # the same private matters in the other languages users write in
+    r"colocataires?|mi vecino|mis vecinos|(mi|mia|minha|mijn|mein|meine|ma|mon) (startup|"
+    r"empresa|familia|família|famiglia|broer|zus|hund|chat|perro|cachorro)|minhas economias|"
+    r"sportverein|fu(ss|ß)ballverein|basisschool|vaccini|dieta|colesterol|"
     r"react component|etsy|shopify|board games?|settlers of catan|community garden|rotary club|"
     r"(open|opening|buy|buying|run|running) an? (\w+ ){0,3}franchise|ramen|"
     r"who (painted|sculpted|composed|invented|discovered)|half-life|"
@@ -435,7 +448,10 @@ _PRESENT = re.compile(
     r"where (do|does) (things|it|matters|they|the \w+( \w+)?) stand|state of play|"
     # the same in the other languages users write in
     r"aujourd['’]hui|actuellement|en ce moment|hoy|actualmente|ahora mismo|heute|derzeit|"
-    r"aktuell|momentan|hoje|atualmente|oggi|attualmente|inmiddels|momenteel|vandaag)",
+    r"aktuell|momentan|hoje|atualmente|oggi|attualmente|inmiddels|momenteel|vandaag|"
+    r"[uú]ltim[oa]s?|derni[eè]re?s?|letzte[nrs]?|laatste|actuel(le)?s?|attuale|atual|"
+    r"este (ano|año)|cette ann[ée]e|dieses jahr|quest['’]anno|dit jaar|inzwischen|bis heute|"
+    r"o[uù] en est|a che punto|wie steht)",
     re.IGNORECASE)
 # "Today", "this year" and "current" also open questions about lasting lessons ("what do
 # negotiators today learn from ...", "the current thinking in the guidance"); those stay
@@ -709,6 +725,7 @@ welche warum wurde wann wer dass ganze auch ob oder
 qual quais quem nas nos pela pelo isso sobre ao aos são para como foi
 perche perché quali quale nel nella degli hanno furono cosa chi tra
 het een van waarom welke welk wie wanneer niet voor zijn heeft hebben tussen naar kunnen onze
+em com ja já esta está
 """.split())
 _ENGLISH = set("""
 the of and to is what how for on with did does should are was we our an which why who this
@@ -1348,7 +1365,8 @@ def coverage_verdict(question: str, retrieval, known: date | None,
     if missing:
         return Verdict("not_covered", "", missing)
     when = time_scope(question, known)
-    if not retrieval.relevant and not (when and evidence and salient_subjects(question)):
+    if not retrieval.relevant and not (when and evidence and (
+            salient_subjects(question) or not written_in_english(question))):
         # weak evidence: the composer's plain no (reason no_evidence); but "ECRL open yet?"
         # names what the evidence covers and asks about now: that is the reason to give
         return None
