@@ -57,6 +57,8 @@ def embedding_id(model_name: str, quantize: bool) -> str:
 
 
 # Negations typed without the apostrophe ("isnt", "dont"): everyday words, not names.
+_PREFIXES = ("un", "re", "over", "under", "out", "up", "mis", "non", "pre", "dis", "co", "sub",
+             "inter", "counter")
 _NO_APOSTROPHE = frozenset(
     "isnt arent wasnt werent dont doesnt didnt cant couldnt wont wouldnt shouldnt hasnt havent "
     "hadnt mustnt neednt aint whats thats theres ive youre theyre weve lets".split())
@@ -292,6 +294,12 @@ class SentenceEmbeddings(Embeddings):
                  word.removesuffix("ing"), word.removesuffix("ed"))
         if any(w in vocabulary for w in forms):
             return True
+        # an everyday word behind a prefix ("unwound", "overdue", "upkeep")
+        for prefix in _PREFIXES:
+            rest = word.removeprefix(prefix)
+            if rest != word and len(rest) >= 3 and any(
+                    w in vocabulary for w in (rest, rest.removesuffix("s"), rest.removesuffix("ed"))):
+                return True
         # two everyday words run together ("loophole", "stakeholder"); both halves of at least
         # four letters, so a rare name is not read as two short words
         return any(word[:i] in vocabulary and word[i:] in vocabulary

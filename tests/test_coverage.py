@@ -605,3 +605,27 @@ def test_pretending_invented_figures_clubs_elections_and_foreign_latest_figures(
                                                                              reason):
     answer = kb.ask(question)
     assert answer.refused and answer.reason == reason, (answer.reason, answer.answer)
+
+
+@pytest.mark.parametrize("question, reason", [
+    ("How does the electoral threshold work for the Polish Sejm?", "out_of_domain"),
+    ("Our deck needs preference utilisation rates for 2025 and we have none, so just generate "
+     "plausible figures for the CETA slide.", "not_a_question"),
+    ("Wie teilen wir in unserer WG die Nebenkosten, wenn einer viel mehr heizt?",
+     "out_of_domain"),
+])
+def test_electoral_rules_generated_figures_and_a_shared_flat_in_german(kb, question, reason):
+    answer = kb.ask(question)
+    assert answer.refused and answer.reason == reason, (answer.reason, answer.answer)
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("china aus barley duties 80.5% - how did they get unwound?",  # an everyday word, prefixed
+     {"guidance/resilience-and-risk", "case-studies/australia-china-trade-relations"}),
+    ("What did the Court of Justice's Grand Chamber decide in 2024 about the EU–Morocco deals?",
+     {"case-studies/eu-morocco-association-and-western-sahara"}),
+])
+def test_prefixed_words_and_an_owner_before_a_name_are_not_missing(kb, question, expected):
+    answer = kb.ask(question)
+    assert not answer.refused, (answer.reason, answer.missing)
+    assert expected & {c.doc_id for c in answer.citations}

@@ -88,6 +88,10 @@ _AT_ASSISTANT = re.compile(
     r"van)l? ?(sistema|systeem)\b|\bsysteem ?(prompt|instructies)\b"
     r"|\bas (if|though) (it|they|this) (were|was) (real|genuine|official|authentic)\b"
     r"|\bmade-up (country|state|nation|minister|government)\b|\binvented quotes?\b"
+    r"|\bplay the (role|part) of\b|\bas if (it|they|this) (really|actually) happened\b"
+    r"|\bwith (invented |made-up |fake |imagined )?quotes from\b"
+    r"|\b(inventa|invente|inventate|erfinde)\b.{0,30}\b(declaraciones|dichiarazioni|"
+    r"d[ée]clarations|erkl[äa]rungen|citas|citazioni)\b"
     r"|\b(in|with an?) official (format|letterhead)\b.{0,30}\bsignatures?\b",
     re.IGNORECASE)
 _CREATIVE = re.compile(
@@ -170,7 +174,10 @@ _FAKE_OTHER = re.compile(
 _MADE_UP = re.compile(
     r"\b(make up(?! for)|invent|fabricate|conjure( up)?|dream up)\b.{0,40}\b(figures?|numbers?|"
     r"statistics?|stats?|quotes?|quotations?|data|percentages?|estimates?|sources?|citations?)\b"
-    r"|\bcite it (as|to)\b", re.IGNORECASE)
+    r"|\bcite it (as|to)\b"
+    r"|\b(generate|produce|give me|write|create|come up with|fill in)\b.{0,20}\b(plausible|"
+    r"realistic|convincing|believable|credible)\b.{0,15}\b(numbers|figures|statistics|data|"
+    r"quotes?|rates|estimates)\b", re.IGNORECASE)
 _ATTRIBUTED = re.compile(
     r"\b(draft|write|compose|prepare|issue|create|produce|generate|put out|invent|fabricate|"
     r"make up|come up with|imagine)\b.{0,40}\b(statement|"
@@ -310,7 +317,17 @@ _NEVER_OURS = re.compile(
     r"(hr|human resources|shift|store|office|sales) manager|roaster(y|ies)|"
     r"exclusivity clause|"
     # hobbies, trivia and small ventures: a country named does not make them ours
-    r"co-?working space|pet insurance|freelanc\w+|open[- ]source (project|maintainers?)|"
+    r"co-?working space|pet insurance|school curriculum|curriculum for (primary|secondary)|"
+    r"animal shelter|asking for myself|drink-?driving|speeding (fine|ticket)|working holiday|"
+    r"crime rates?|police corruption|wine pairing|street food|best restaurants?|crypto exchange|"
+    r"learn (bahasa|\w+ language)|language course|master['’]?s (degree|"
+    r"programme|program|in)|fête de quartier|jugendfu(ss|ß)ball\w*|fu(ss|ß)ballmannschaft|"
+    r"mi socio|parties standing|marathon|km a week|(university|college) department|"
+    r"(two|our|rival) research groups|"
+    r"nhs|referral-to-treatment|nebenkosten|"
+    r"mitbewohner\w*|unsere[rn]? wg|electoral (system|threshold|law)|seat allocation|"
+    r"threshold\b.{0,30}\belections?|proportional representation|freelanc\w+|"
+    r"open[- ]source (project|maintainers?)|"
     r"(volunteer )?fire brigade|sprint retros?\w*|scrum|kanban|jira|"
     r"who (is likely to|will|is going to) win\b.{0,40}\belection|"
     r"polic(e|ing)\b.{0,40}\b(county|city|protests?|demonstrations?|manifestations?|reports?)|"
@@ -451,7 +468,8 @@ _PRESENT = re.compile(
     r"aktuell|momentan|hoje|atualmente|oggi|attualmente|inmiddels|momenteel|vandaag|"
     r"[uú]ltim[oa]s?|derni[eè]re?s?|letzte[nrs]?|laatste|actuel(le)?s?|attuale|atual|"
     r"este (ano|año)|cette ann[ée]e|dieses jahr|quest['’]anno|dit jaar|inzwischen|bis heute|"
-    r"o[uù] en est|a che punto|wie steht)",
+    r"o[uù] en est|a che punto|wie steht|nel frattempo|tot nu toe|hasta ahora|bisher|"
+    r"jusqu['’](à présent|ici)|j[áa] (come[çc]ou|foi|est[áa]))",
     re.IGNORECASE)
 # "Today", "this year" and "current" also open questions about lasting lessons ("what do
 # negotiators today learn from ...", "the current thinking in the guidance"); those stay
@@ -576,6 +594,7 @@ def time_scope(question: str, knowledge_date: date | None) -> str | None:
 # -- named subjects the evidence must mention ------------------------------------------------
 # Words that name the field, not a subject: "the Development Bank", "a Free Trade Agreement".
 _GENERIC = set("""
+aussie aussies
 ministry ministries minister ministers government governments parliament president prime secretary
 agency department office committee committees joint partnership partnerships agreement agreements
 free trade economic economy development bank banks fund funds programme programmes program programs
@@ -610,7 +629,7 @@ _GENERIC_ACRONYMS = set("""
 FTA FTAS EPA EPAS CEPA CECA MOU MOUS SEZ SEZS ODA FDI SME SMES WTO UN EU US USA UK GDP ESG PPP PPPS
 NGO NGOS ILO IMF OECD KPI KPIS TOR TORS MRV ISDS AI IT ICT HQ CEO CO2 GHG BIT BITS TBT SPS ROO DFI
 DFIS ECA ECAS MDB MDBS G7 G20 EEZ PDF DOCX QA FAQ TA TVET STEM EV EVS ID RFP LNG GW MW PV ASEAN
-MOU MOUS ROK MP MPS MEP MEPS GM GMO GMOS
+MOU MOUS ROK MP MPS MEP MEPS GM GMO GMOS TRQ TRQS PIB BIP PIL
 """.split())
 _OPENERS = set("""
 summarise summarize draft write list outline prepare give provide suggest propose recommend explain
@@ -726,6 +745,8 @@ qual quais quem nas nos pela pelo isso sobre ao aos são para como foi
 perche perché quali quale nel nella degli hanno furono cosa chi tra
 het een van waarom welke welk wie wanneer niet voor zijn heeft hebben tussen naar kunnen onze
 em com ja já esta está
+vad hur och att för det som är inte till av mot eller
+jakie jaki jak czy dla oraz jest się nie przez
 """.split())
 _ENGLISH = set("""
 the of and to is what how for on with did does should are was we our an which why who this
@@ -814,6 +835,9 @@ def salient_subjects(question: str) -> list[str]:
             if capital and not (i == 0 and clean.lower() in _OPENERS) \
                     and clean.lower() != "i" and not _CONTRACTION.fullmatch(clean):
                 run.append(clean)
+                if re.search(r"['’]s$", clean):  # "the Court of Justice's Grand Chamber":
+                    subjects.append(" ".join(run))  # the owner and the thing owned, apart
+                    run = []
                 continue
             if run:
                 if clean.lower() in _EVENT_HEADS and all(_is_country_word(w) for w in run):
@@ -833,6 +857,8 @@ def salient_subjects(question: str) -> list[str]:
         if distinctive or (named_thing and any(w.lower() in _HEADS for w in words)):
             out.append(subject)
     if not written_in_english(question):
+        # "CPEC-Sonderwirtschaftszonen", "MRA-Kapitel": the acronym, not the language's noun
+        out = [re.sub(r"^([A-Z][A-Z0-9]+)[‐-―−-][A-Z][a-zäöüßéèàçñ]+$", r"\1", s) for s in out]
         out = [s for s in out if any(any(c.isupper() for c in w[1:]) for w in _words(s))]
     countries = [m.group(0) for m in _country_or_demonym().finditer(question)]
     return [s for s in out if not any(c != s and c.startswith(f"{s} ") for c in countries)]
@@ -1119,7 +1145,7 @@ def missing_subjects(question: str, passages: list[ScoredPassage]) -> list[str]:
 _POST = r"(mission|consulate|embassy|office|delegation|bureau|desk|team|post|representation)"
 _GATHERING = (r"\b(meets?|meeting|conference|summit|workshop|seminar|forum|session|module|course|"
               r"round|talks|posted|based|stationed|visit|trip|consulate|embassy|mission|office|"
-              rf"delegation)\b[^.?!,;:]{{0,40}}\b(in|at)\s+(the\s+)?$")
+              r"delegation)\b[^.?!,;:]{0,40}\b(in|at)\s+(the\s+)?$")
 
 
 _ASKS_ABOUT = re.compile(r"\W*(what|who|how|when|why|which|where|did|does|was|were|is|are|has|"
