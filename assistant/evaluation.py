@@ -175,7 +175,7 @@ def _norm(text: str) -> str:
 
 
 def evaluate_quality(assistant: Assistant, rows: list[dict], detail: bool = False) -> dict:
-    sentences = gold_sentences = hits = fragments = refused = leads = repeated = 0
+    sentences = gold_sentences = hits = fragments = refused = leads = repeated = early = 0
     curated = curated_gold = 0  # the same, leaving out "What the agreements say"
     words, misses = [], []
     for row in rows:
@@ -202,6 +202,9 @@ def evaluate_quality(assistant: Assistant, rows: list[dict], detail: bool = Fals
         gold_sentences += in_gold
         hit = any(_norm(k) in _norm(markdown_plain(answer.answer)) for k in row["key_phrases"])
         hits += hit
+        # "A reader who stops after the first two lines has the answer."
+        opening = _norm(" ".join(markdown_plain(text) for text, _ in lines[:2]))
+        early += any(_norm(k) in opening for k in row["key_phrases"])
         words.append(answer_words(answer))
         if not hit or in_gold < mine:
             misses.append({"id": row["id"], "precision": round(in_gold / max(mine, 1), 2),
@@ -212,6 +215,7 @@ def evaluate_quality(assistant: Assistant, rows: list[dict], detail: bool = Fals
         "precision_without_treaty_lines": round(curated_gold / max(curated, 1), 3),
         "key_point_hit": round(hits / max(len(rows), 1), 3),
         "lead_from_gold_section": round(leads / max(len(rows), 1), 3),
+        "key_point_in_first_two_lines": round(early / max(len(rows), 1), 3),
         "fragments": fragments,
         "repeated_lines": repeated,
         "median_words": statistics.median(words) if words else 0,

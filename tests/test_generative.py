@@ -235,3 +235,5 @@ def test_eval_command_reports_the_figures(kb_settings, kb):
     assert coverage["unanswerable_refused_right_reason"] >= 0.7  # measured 0.765; the aim is 0.95
     assert coverage["answerable_refused"] <= 0.05
     assert quality["fragments"] == 0 and 80 <= quality["median_words"] <= 220
+    # the point first: a key phrase in the opening two lines, never more often than anywhere
+    assert 0.4 <= quality["key_point_in_first_two_lines"] <= quality["key_point_hit"]

@@ -47,7 +47,7 @@ _ADVICE = re.compile(r"\b(should|must|need(s)? to|ought to|can help|helps? most|
 # raises key-point hit 0.776 -> 0.795, median words about 130 -> 152.
 WEIGHTS = {"semantic": 0.6, "lexical": 0.1, "passage": 0.3, "intent": 0.25, "long": 0.04,
            "heading": 0.0, "same_section": 0.3, "context_only": 0.15, "top_type": 0.05,
-           "keep_top": 0.8, "fit": 3.0, "list": 0.0, "advice": 0.1}
+           "keep_top": 0.8, "fit": 3.0, "list": 0.0, "advice": 0.1, "advice_lead": 0.9}
 
 
 @dataclass
@@ -111,7 +111,7 @@ def score_candidates(question: str, query_vector, passages: list[ScoredPassage],
     top_doc = case_asked_about(passages)
     wanted = intents(question)
     checklist = bool(_CHECKLIST.search(question))
-    advice = bool(_ASKS_ADVICE.search(question))
+    advice = asks_advice(question)
     q = np.asarray(query_vector, dtype=np.float32) if query_vector is not None else None
     out: list[Candidate] = []
     for rank, passage in enumerate(passages):
@@ -153,7 +153,7 @@ def score_candidates(question: str, query_vector, passages: list[ScoredPassage],
         if not (c.terms & focus) and (c.terms & context):
             bonus -= w["context_only"]  # shares only context ("Ghana") with the question
         long = w["long"] if c.span.words > 130 else 0.0
-        if advice and _ADVICE.search(c.span.text):
+        if advice and gives_advice(c.span.text):
             bonus += w["advice"]
         if _LIST_SENTENCE.search(c.span.text):
             bonus += w["list"]  # "Common elements recur: a, b, c and d": the section's summary
@@ -203,6 +203,14 @@ def pick(candidates: list[Candidate], chosen: list[Candidate], limit: int, floor
         picked.append(c)
         words_left -= c.span.words
     return picked
+
+
+def asks_advice(question: str) -> bool:
+    return bool(_ASKS_ADVICE.search(question))
+
+
+def gives_advice(text: str) -> bool:
+    return bool(_ADVICE.search(text))
 
 
 def is_risk(c: Candidate) -> bool:

@@ -18,6 +18,8 @@ from .brief import (
     WEIGHTS,
     Budget,
     Candidate,
+    asks_advice,
+    gives_advice,
     is_risk,
     pick,
     score_candidates,
@@ -134,6 +136,18 @@ def label_for(meta: dict) -> str:
     return meta["title"]
 
 
+def advice_first(question: str, lead: Candidate, candidates: list[Candidate]) -> Candidate:
+    """For a question asking what to do, the lead section's span that says what to do opens
+    the answer, when it scores close to the best ("Designers should fund the groups..." before
+    "EU DAG pressure helped push the Commission...")."""
+    ratio = WEIGHTS["advice_lead"]
+    if not ratio or not asks_advice(question) or gives_advice(lead.span.text):
+        return lead
+    home = (lead.doc_id, lead.section)
+    return next((c for c in candidates if (c.doc_id, c.section) == home and
+                 gives_advice(c.span.text) and c.score >= lead.score * ratio), lead)
+
+
 class ExtractiveAnswerer(Runnable[Retrieval, Answer]):
     """A brief built from the passages' own sentences, each line cited.
 
@@ -196,6 +210,7 @@ class ExtractiveAnswerer(Runnable[Retrieval, Answer]):
             # answered by the guidance; the cases that show it follow under "In practice".
             lead = next((c for c in candidates if c.doc_type != "case-study"), lead)
         floor = lead.score * budget.floor
+        lead = advice_first(retrieval.question, lead, candidates)
         about_cases = lead.doc_type == "case-study"
         left = budget.words - lead.span.words
         chosen = [lead]
