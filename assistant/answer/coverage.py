@@ -372,7 +372,8 @@ _FIELD = re.compile(
     r"capacity|safeguards?|standards|regulators?|tariffs?|origin rules|rules of origin|"
     r"accredit\w*|certif\w*|inspect\w*|laborator\w*|mutual recognition|sanitary|"
     r"phytosanitary|veterinary|customs|border|cascade|train-the-trainer|master trainers?|"
-    r"multiplier)\b",
+    r"multiplier|consultations?|stakeholders?|instructors?|high-level|(political|technical) "
+    r"tier|ministerial|dialogues?)\b",
     re.IGNORECASE)
 
 
