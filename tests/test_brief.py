@@ -221,3 +221,11 @@ def test_the_question_map_is_fitted_to_the_index_it_answers_from(kb, make_assist
     assert other.ingest(progress=False).ok
     assert other.answerer.sections.adapter(other.retriever.lexical()) is None
     assert not other.ask("How long do port staff exchanges last?").refused
+
+
+def test_a_case_named_only_by_its_acronym_leads_its_own_answer(kb):
+    # "SGR" is the title's Standard Gauge Railway: the case answers, not blended-finance guidance
+    answer = kb.ask("How was the SGR financed?")
+    assert not answer.refused
+    assert answer.citations[0].doc_id == "case-studies/kenya-china-standard-gauge-railway"
+    assert answer.citations[0].section.endswith("Financing")

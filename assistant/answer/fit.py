@@ -14,6 +14,7 @@ from ..regions import countries_of
 from ..retrieval import ScoredPassage, tokenize
 from .coverage import (
     _GENERIC,
+    _initials,
     _is_country_word,
     misspelt,
     named_country_codes,
@@ -148,6 +149,9 @@ def names_case(countries: set[str], words: set[str], meta: dict) -> bool:
     title = [w.lower() for w in re.findall(r"[A-Z][\w+-]*", str(meta.get("title", "")))
              if len(w) >= 3 and w.lower() not in _GENERIC and not _is_country_word(w)]
     if any(w in words for w in title):
+        return True
+    # the acronym its title spells ("SGR" for the Standard Gauge Railway, "ECRL")
+    if any(a.lower() in words for a in _initials(str(meta.get("title", "")))):
         return True
     # a slip in a long name ("Hambantotta")
     return bool(title) and any(misspelt(w, [" ".join(title)]) for w in words if len(w) >= 6)
