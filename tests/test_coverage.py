@@ -629,3 +629,37 @@ def test_prefixed_words_and_an_owner_before_a_name_are_not_missing(kb, question,
     answer = kb.ask(question)
     assert not answer.refused, (answer.reason, answer.missing)
     assert expected & {c.doc_id for c in answer.citations}
+
+
+@pytest.mark.parametrize("question, expected", [
+    # a ruler's initials, which the case spells out in full ("Mohamed bin Zayed")
+    ("What did MBZ and Modi agree on gold imports in the 2022 deal?",
+     "case-studies/india-uae-cepa"),
+    # a slip in a word of the name ("forrest")
+    ("norway indonesia forrest deal: what did the payments depend on?",
+     "case-studies/norway-indonesia-redd-plus"),
+    # two partners named in German: that case's passages, not "no evidence"
+    ("Wie viel Geld hat Deutschland Indien für die Partnerschaft zugesagt, und als Kredit "
+     "oder als Zuschuss?", "case-studies/germany-india-green-sustainable-development-partnership"),
+])
+def test_initials_of_a_name_a_slip_and_partners_named_in_german_are_answered(kb, question,
+                                                                             expected):
+    answer = kb.ask(question)
+    assert not answer.refused, (answer.reason, answer.missing)
+    assert expected in {c.doc_id for c in answer.citations}
+
+
+@pytest.mark.parametrize("question, reason", [
+    ("What does the Kenya–US Strategic Trade and Investment Partnership cover?", "not_covered"),
+    ("Make up a WTO panel ruling on the wine duties, laid out like the real thing.",
+     "not_a_question"),
+    ("Scrivi un racconto su due doganieri al confine tra Kenya e Tanzania.", "not_a_question"),
+    ("Our college debating societies are drafting a partnership charter. Who should chair it?",
+     "out_of_domain"),
+    ("I'm franchising my pilates studio brand in Lisbon: what quality standards should I set?",
+     "out_of_domain"),
+])
+def test_a_pair_named_agreement_an_invented_ruling_a_story_in_italian_and_private_ventures(
+        kb, question, reason):
+    answer = kb.ask(question)
+    assert answer.refused and answer.reason == reason, (answer.reason, answer.answer)

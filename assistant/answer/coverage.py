@@ -119,10 +119,11 @@ _VERSE = re.compile(r"\b(as|into|in the form of|in) an? ([\w-]+ ){0,2}(sonnet|po
 _CREATIVE_OTHER = re.compile(
     r"\b(escribe|escribeme|escríbeme|ecris|écris|ecrivez|écrivez|schreib|schreibe|erzähl|erzahl|"
     r"erzähle|raconte|racontez|cuentame|cuéntame|scrivi|racconta|dichte|escreva|escreve|crie|"
-    r"componi|inventa)\w*\b.{0,40}\b(poema|poème|slogan|motto|lema|"
+    r"componi|inventa|schrijf|vertel|verzin)\w*\b.{0,40}\b(poema|poème|slogan|motto|lema|"
     r"poeme|gedicht|witz|blague|chiste|chanson|cancion|canción|lied|geschichte|histoire|cuento|"
     r"poesia|storia|barzelletta|haiku|sonett|limerick|\w*geschichte|\w*gedicht|m[äa]rchen|"
-    r"erz[äa]hlung|novelle|nouvelle|conte|relato)\b", re.IGNORECASE)
+    r"erz[äa]hlung|novelle|nouvelle|conte|relato|racconto|racconti|romanzo|filastrocca|canzone|"
+    r"verhaal|verhaaltje|gedichtje|liedje|mop)\b", re.IGNORECASE)
 _FAKE = re.compile(
     r"\b(fake|fabricated?|forged?|forgery|fictional|fictitious|made-up|hoax|spoof|"
     r"official-looking|official looking|counterfeit|bogus|false)\b.{0,50}\b(statement|press release|"
@@ -130,6 +131,10 @@ _FAKE = re.compile(
     r"treaty|agreement|news|article|quote|minutes|cable|fact ?sheet|memo|post|ruling|judg[e]?ment|"
     r"verdict|decision|award|speech|interview|transcript|statistics?|figures|data|survey|poll)"
     # "...make it look real", "a quote ... that sounds authentic", "a quote I can attribute to"
+    r"|\b(invent|fabricate|make up|dream up|concoct)\b.{0,40}\b(ruling|judg(e)?ment|verdict|"
+    r"award|court (case|decision)|panel (report|decision)|statement|press release|communiqu[eé]|"
+    r"decree|cable|memo|letter|minutes|speech|interview|transcript)s?\b"
+    r"|\b(formatted|styled|laid out|written|presented) (just )?like the real thing\b"
     r"|\bmake (it|them|this|that|these) (look|sound|seem|appear|read) (real|authentic|official|"
     r"genuine|credible|legit\w*)\b|\b(sounds?|looks?|reads?|seems?) (authentic|genuine|"
     r"official|real|credible|legit\w*)\b"
@@ -256,7 +261,8 @@ _PRIVATE_LIFE = re.compile(
     r"football club|sports club|chess club|running club|cycling club|cricket club|rugby club|"
     r"tennis club|golf club|five-a-side|sunday league|amateur league|fantasy (football|league)|"
     r"esports?|gaming (guild|clan|group|team)|guild|raid team|dungeons|d&d|poker night|"
-    r"choir|orchestra|drama society|student society|fraternity|sorority|"
+    r"choir|orchestra|(drama|debating|debate|student|chess|film) (society|societies)|"
+    r"debating (club|team)s?|fraternity|sorority|"
     r"parent-teacher|pta|school (council|committee|trip)|classmates|homeowners'?|hoa|"
     r"residents'? association|allotment|garden club|carpool|car pool|car-share|potluck|snacks|"
     r"birthday|bachelor(ette)? party|holiday (plans|trip)|family business|"
@@ -289,7 +295,8 @@ _NEVER_OURS = re.compile(
     r"\b(recipes?|cook(ing)?|bak(e|ing)|roux|curry|pilau|marinade|"
     r"symptoms?|diagnos\w+|treatment for|first-line treatment|dosage|doctor|hospital|surgery|"
     r"knees?|kidney|diabetes|dengue|malaria symptoms|migraine|pregnan\w+|toddlers?|babies|baby|"
-    r"sunscreen|skin ?care|fitness|workout|diet plan|weight loss|"
+    r"sunscreen|skin ?care|fitness|workout|diet plan|weight loss|yoga|pilates|"
+    r"my (\w+ ){0,2}(brand|studio|salon|boutique)|"
     r"pupp(y|ies)|kittens?|(my|our) ([\w-]+ )?(cat|dog|cats|dogs|pet|pets)|rescue (dog|cat)s?|"
     r"python (code|script|error)|in python|javascript|typescript|react app|sql|keyerror|typeerror|"
     r"stack ?trace|compiler|my code|bug in|excel formula|spreadsheet formula|monorepos?|"
@@ -797,8 +804,14 @@ def named_in_another_language(question: str, passages: list[ScoredPassage]) -> l
     ("l'AECG (CETA)", "das InstA"), the passages of the documents that name it: the English
     model's similarity is low for any foreign sentence, so the name stands in for it. Empty
     for an English question, one that names nothing, or when no document names it all."""
-    if written_in_english(question) or not salient_subjects(question):
+    if written_in_english(question):
         return []
+    if not salient_subjects(question):
+        # the two partners of a case study, in the question's language ("Deutschland ...
+        # mit Indien"): that case's passages
+        codes = named_country_codes(in_english_names(question))
+        return [p for p in passages if len(codes) >= 2 and p.metadata["doc_type"] == "case-study"
+                and codes <= set(countries_of(p.metadata))]
     kept = []
     for doc_id in dict.fromkeys(p.metadata["doc_id"] for p in passages):
         own = [p for p in passages if p.metadata["doc_id"] == doc_id]
@@ -878,10 +891,11 @@ def _generic(word: str) -> bool:
 
 
 def _initials(text: str) -> set[str]:
-    """Acronyms a text spells out: "East Coast Rail Link" -> ECRL (also skipping of/and/the)."""
+    """Acronyms a text spells out: "East Coast Rail Link" -> ECRL (also skipping of/and/the),
+    a person's name with its particles: "Mohamed bin Zayed" -> MBZ."""
     out = set()
-    for run in re.findall(r"(?:[A-Z][\w'-]*(?:\s+(?:of|and|the|for|&)\s+|\s+|[–—-]))+"
-                          r"[A-Z][\w'-]*", text):
+    for run in re.findall(r"(?:[A-Z][\w'-]*(?:\s+(?:of|and|the|for|&|bin|bint|ibn|al|el|de|da|"
+                          r"van|von|der)\s+|\s+|[–—-]))+[A-Z][\w'-]*", text):
         words = [w for w in re.split(r"[\s-]+", run) if w]
         for letters in ("".join(w[0] for w in words).upper(),
                         "".join(w[0] for w in words if w[0].isupper()).upper()):
@@ -933,6 +947,8 @@ def subject_mentioned(subject: str, passages: list[str], raw: str, acronyms: set
     if not all(subject_mentioned(w, passages, raw, acronyms, country_initials) for w in shouting):
         return False
     kept = [w for w in words if w.lower() not in _OPENERS and w not in shouting]
+    # a slip in one of its words ("the Norway–Indonesia forrest deal"): the word it misspells
+    kept = [_spelt_as(w, passages) for w in kept]
     patterns = [re.compile(rf"(?<![a-z0-9]){re.escape(normalise(w))}") for w in kept]
     # (a route, "Kota Bharu–Gombak", names its two ends, which may stand far apart)
     if len([w for w in kept if not _is_country_word(w)]) < 3 or re.search(r"\w[–—-]\w", subject):
@@ -950,6 +966,16 @@ def subject_mentioned(subject: str, passages: list[str], raw: str, acronyms: set
         if any(all(any(abs(j - i) <= window for j in h) for h in hits) for i in hits[0]):
             return True
     return False
+
+
+def _spelt_as(word: str, texts: list[str]) -> str:
+    """The evidence's spelling of a word it lacks but is one slip away from; else the word."""
+    norm = normalise(word)
+    if len(norm) < 5 or any(norm in t for t in texts):
+        return word
+    pool = {w for t in texts for w in re.findall(rf"\b{re.escape(norm[0])}[a-z]{{3,}}", t)
+            if abs(len(w) - len(norm)) <= 1}
+    return next((w for w in sorted(pool) if _one_edit(norm, w)), word)
 
 
 def misspelt(word: str, texts: list[str]) -> bool:
@@ -1118,6 +1144,7 @@ def missing_subjects(question: str, passages: list[ScoredPassage]) -> list[str]:
                 not any(_pair_names(p.text, a, b, acronym) for p in passages):
             missing.append(f"an agreement between {country_name(a)} and {country_name(b)}")
     for phrase, words in qualified_agreements(question):
+        words = [_spelt_as(w, documents) for w in words]  # "the Norway–Indonesia forrest deal"
         if not any(all(re.search(rf"(?<![a-z]){re.escape(normalise(w))}", t) for w in words)
                    for t in documents):
             missing.append(f"the {phrase}")
@@ -1248,7 +1275,11 @@ def _agreement_pair_pattern() -> re.Pattern:
                       rf"(?:'s)?\s+(?:[\w-]+\s+){{0,2}}?(FTA|EPA|CEPA|CECA|DEA|DEPA|BIT|TIFA|"
                       rf"CETA|free trade (?:deal|agreement|pact)|trade (?:deal|pact)|"
                       rf"(?i:(?:comprehensive\s+)?(?:economic\s+)?partnership agreement|"
-                      rf"free trade agreement|(?:bilateral\s+)?investment (?:treaty|agreement)))\b")
+                      rf"free trade agreement|(?:bilateral\s+)?investment (?:treaty|agreement))|"
+                      # a name in capitals: "the Kenya–US Strategic Trade and Investment Partnership"
+                      rf"(?:[A-Z][\w-]*\s+(?:(?:and|&|of|for|on)\s+)?){{1,5}}(?:Partnership|"
+                      rf"Agreement|Framework|Dialogue|Initiative|Compact|Accord|Pact|Arrangement|"
+                      rf"Treaty))\b")
 
 
 def _name_combinations(codes: list[str]) -> list[tuple[str, ...]]:
