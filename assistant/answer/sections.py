@@ -168,6 +168,7 @@ class SectionModel:
         logits = np.concatenate([asked, intent_flags(question)]) @ self.kind_weights + \
             self.kind_bias
         p = np.exp(logits - logits.max())
+        p *= np.array([KIND_PRIOR.get(k, 1.0) for k in self.kinds], dtype=np.float32)
         return dict(zip(self.kinds, map(float, p / p.sum()), strict=True))
 
     def adapter(self, lexical) -> np.ndarray | None:
@@ -181,6 +182,16 @@ class SectionModel:
                     self._mapped.clear()
                 self._adapters[key] = fit_adapter(self, lexical)
             return self._adapters[key]
+
+
+# How often each kind is asked for, against the training files, which hold about as many
+# questions per kind by construction (270 of 2,140 case questions ask for a Background): no
+# question of the nine quality dev halves has a Background as its gold section, yet the
+# classifier led 16 of their 417 answers with one (each wrong). Other kinds' real shares
+# (Instruments and institutions 5%, Problems and criticism 19%) moved nothing when used.
+# 0.1, 0.03 and 0 score the same on the dev halves (mean sentence precision 0.806 -> 0.824);
+# 0.1 leaves a question that plainly asks for the background its Background section.
+KIND_PRIOR: dict[str, float] = {"background": 0.1}
 
 
 def adapt(vectors, adapter: np.ndarray) -> np.ndarray:
