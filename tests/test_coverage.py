@@ -663,3 +663,21 @@ def test_a_pair_named_agreement_an_invented_ruling_a_story_in_italian_and_privat
         kb, question, reason):
     answer = kb.ask(question)
     assert answer.refused and answer.reason == reason, (answer.reason, answer.answer)
+
+
+@pytest.mark.parametrize("question, reason", [
+    # a lender the knowledge base knows, a partner country it never mentions
+    ("What did the Millennium Challenge Corporation's road compact with Mongolia build?",
+     "not_covered"),
+    # a start since the documents were written, asked without a time word
+    ("Has the Hambantota refinery broken ground?", "out_of_date"),
+])
+def test_a_known_lenders_project_in_an_absent_country_and_a_start_since_the_review(kb, question,
+                                                                                  reason):
+    answer = kb.ask(question)
+    assert answer.refused and answer.reason == reason, (answer.reason, answer.answer)
+
+
+def test_the_lenders_own_method_is_still_answered(kb):
+    answer = kb.ask("How does the Millennium Challenge Corporation judge its compacts?")
+    assert not answer.refused, (answer.reason, answer.missing)

@@ -550,7 +550,8 @@ _STATUS = re.compile(
     r"^\W*(is|are)\b.{0,100}\b(still|again|back on|going ahead|being (re)?\w+ed|in operation)\b"
     r"|^\W*(has|have)\b.{0,100}\b(been (fully )?(completed|paid( in)?|cut|approved|held|"
     r"extended|ratified|launched|finished|built|signed|disbursed|implemented)|gone live|reached|"
-    r"cleared|completed)\b"
+    r"cleared|completed|broken ground|(started|begun) (construction|building|work|operations|"
+    r"running)|entered (into )?(force|service|operation)|come into (force|effect))\b"
     r"|\bwhere (do|does) .{1,80}\bstand\b|\bwhat will (happen|become)\b",
     re.IGNORECASE)
 
@@ -1154,7 +1155,10 @@ def missing_subjects(question: str, passages: list[ScoredPassage]) -> list[str]:
     if not any(_ADVICE.search(s) or _LESSON.search(s) for s in asked):
         for code in sorted(named_country_codes(question)):
             names = [n for n in names_of(code) if n[:1].isalpha()]
-            about = any(re.search(rf"(?<![\w]){re.escape(n)}['’]s\b", question) for n in names)
+            about = any(re.search(rf"(?<![\w]){re.escape(n)}['’]s\b", question) or
+                        re.search(rf"\w['’]s ([\w-]+ ){{0,2}}{_PROJECT} (with|in|for|to) (the )?"
+                                  rf"{re.escape(n)}\b", question)
+                        for n in names)  # someone's project there: "MCC's compact with Mongolia"
             if about and not any(mentions(t, code) for t in documents):
                 missing.append(country_name(code))
     # Where the asker is or meets ("the trade committee meets in Geneva next month", "our
@@ -1170,6 +1174,9 @@ def missing_subjects(question: str, passages: list[ScoredPassage]) -> list[str]:
     return list(dict.fromkeys(missing))
 
 
+_PROJECT = (r"\b(compacts?|loans?|railways?|ports?|projects?|programmes?|programs?|corridors?|"
+            r"deals?|agreements?|pacts?|treat(y|ies)|grants?|plants?|refinery|refineries|mines?|"
+            r"dams?|bridges?|zones?|parks?)")
 _POST = r"(mission|consulate|embassy|office|delegation|bureau|desk|team|post|representation)"
 _GATHERING = (r"\b(meets?|meeting|conference|summit|workshop|seminar|forum|session|module|course|"
               r"round|talks|posted|based|stationed|visit|trip|consulate|embassy|mission|office|"
