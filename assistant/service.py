@@ -181,6 +181,7 @@ class Assistant:
                 retrieval.relevant = True
         if shape != "comparison":
             self._add_sections(retrieval, filters, vector)
+            whole_sections(retrieval)
         retrieval.detail = detail
         known = self._corpus().knowledge_date
         retrieval.knowledge_date = known.isoformat() if known else None
@@ -439,6 +440,18 @@ def make_embeddings(settings: Settings) -> SentenceEmbeddings:
 
 def build_index(settings: Settings) -> KnowledgeIndex:
     return KnowledgeIndex(make_client(settings), settings.collection)
+
+
+def whole_sections(retrieval: Retrieval) -> None:
+    """A section cut into two passages is evidence whole: the other passage of a section in
+    the evidence joins it when the search found it at all ("The criticism is also strong ...",
+    the second half of "Civil society bodies", holds what a question on weak advisory groups
+    wants)."""
+    have = {p.id for p in retrieval.passages}
+    sections = {(p.metadata["doc_id"], p.metadata.get("section", "")) for p in retrieval.passages
+                if p.metadata.get("doc_type") != "agreement"}
+    retrieval.passages += [p for p in retrieval.candidates if p.id not in have and
+                           (p.metadata["doc_id"], p.metadata.get("section", "")) in sections]
 
 
 def build_assistant(settings: Settings, embeddings: SentenceEmbeddings | None = None,

@@ -239,3 +239,12 @@ def test_a_how_question_about_a_case_is_not_led_by_its_background(kb):
     first = answer.answer.splitlines()[0]
     assert answer.citations[0].section.endswith("Governance"), answer.citations[0].section
     assert "Daim Zainuddin" in first, first
+
+
+def test_a_section_cut_into_two_passages_answers_as_a_whole(kb):
+    # "Civil society bodies" is stored as two passages; only its first, on how the groups are
+    # set up, was evidence, so the answer said how they work and never why they achieve little
+    answer = kb.ask("Why have the domestic advisory groups under EU trade deals had so little "
+                    "say over decisions?")
+    assert "information-sharing" in answer.answer, answer.answer
+    assert answer.citations[0].section.endswith("Civil society bodies")
