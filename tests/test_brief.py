@@ -248,3 +248,17 @@ def test_a_section_cut_into_two_passages_answers_as_a_whole(kb):
                     "say over decisions?")
     assert "information-sharing" in answer.answer, answer.answer
     assert answer.citations[0].section.endswith("Civil society bodies")
+
+
+@pytest.mark.parametrize("question, section", [
+    ("A donor has withdrawn its pledge to our renewables programme. What should our press "
+     "statement say?", "Communicating setbacks honestly"),
+    ("How should a stuck market-access problem move up from technical officials to ministers?",
+     "Decision rights and escalation"),
+])
+def test_the_section_labelled_questions_point_to_can_lead_though_search_ranked_it_low(
+        kb, question, section):
+    # neither section is among the search's top five passages; the nearest labelled questions
+    # were asked of it, so it joins the evidence and the ranker picks it
+    answer = kb.ask(question)
+    assert answer.citations[0].section.endswith(section), answer.citations[0].section
