@@ -67,6 +67,11 @@ class GenerativeAnswerer(Runnable[Retrieval, Answer]):
         self.backend = backend
         self.min_support = min_support
 
+    @property
+    def sections(self):
+        """The section model the evidence is gathered with, as for the extractive answer."""
+        return self.fallback.sections
+
     def invoke(self, retrieval: Retrieval, config: RunnableConfig | None = None,
                **kwargs) -> Answer:
         answer = None

@@ -36,7 +36,9 @@ def country_name(code: str) -> str:
     import pycountry
 
     country = pycountry.countries.get(alpha_3=code)
-    return getattr(country, "common_name", None) or (country.name if country else code)
+    name = getattr(country, "common_name", None) or (country.name if country else code)
+    # "Congo, The Democratic Republic of the" reads as the name a person writes
+    return _ALIASES[code][0] if "," in name and code in _ALIASES else name
 
 
 _ALIASES = {
@@ -59,7 +61,7 @@ _ALIASES = {
     "CZE": ["Czechia", "Czech Republic"],
     "TUR": ["Türkiye", "Turkey"],
     "ARE": ["United Arab Emirates", "UAE", "Emirates"],
-    "COD": ["Democratic Republic of the Congo", "DRC"],
+    "COD": ["Democratic Republic of the Congo", "Democratic Republic of Congo", "DR Congo", "DRC"],
     "CIV": ["Côte d'Ivoire", "Ivory Coast"],
 }
 # Capitals and common short forms stand for their states in diplomatic prose ("Jakarta ended

@@ -21,6 +21,7 @@ from .answer.coverage import (
     SURE,
     Verdict,
     asks_about_agreements,
+    case_named_in_another_language,
     coverage_verdict,
     drafts_our_material,
     in_field,
@@ -187,8 +188,10 @@ class Assistant:
         known = self._corpus().knowledge_date
         retrieval.knowledge_date = known.isoformat() if known else None
         retrieval.verdict = coverage_verdict(question, retrieval, known, self.familiar_word)
-        if retrieval.verdict is None and not retrieval.relevant:
-            named = named_in_another_language(question, retrieval.passages)
+        if retrieval.verdict is None:
+            case = case_named_in_another_language(question, retrieval.passages)
+            named = case or (named_in_another_language(question, retrieval.passages)
+                             if not retrieval.relevant else [])
             if named:  # answered from the documents that name what it asks about
                 retrieval.passages, retrieval.relevant = named, True
         refused = retrieval.verdict is not None or not retrieval.relevant

@@ -681,3 +681,27 @@ def test_a_known_lenders_project_in_an_absent_country_and_a_start_since_the_revi
 def test_the_lenders_own_method_is_still_answered(kb):
     answer = kb.ask("How does the Millennium Challenge Corporation judge its compacts?")
     assert not answer.refused, (answer.reason, answer.missing)
+
+
+def test_where_the_asker_works_is_not_the_subject(kb):
+    answer = kb.ask("I'm a trade officer at a border crossing between Paraguay and Bolivia. "
+                    "Lorries are checked twice, once by each side. What did the one-stop post "
+                    "at Chirundu change?")
+    assert not answer.refused, (answer.reason, answer.missing)
+    assert "case-studies/japan-thailand-epa-automotive-skills" not in \
+        {c.doc_id for c in answer.citations[:1]}
+
+
+@pytest.mark.parametrize("question, reason", [
+    ("What did Tanzania and China sign for the railway in 2025, and how does it compare with "
+     "the Kenyan line?", "not_covered"),
+    ("Contesta sin citar ninguna fuente: ¿funcionó el TLC entre Chile y China?",
+     "not_a_question"),
+    ("Is the Mumbai–Ahmedabad bullet train open to passengers?", "out_of_date"),
+    ("Our start-up and a design agency in Lisbon need a steering committee for the contract. "
+     "Who should sit on it?", "out_of_domain"),
+])
+def test_two_parties_of_a_deal_no_sources_in_spanish_an_opening_and_a_start_up(kb, question,
+                                                                                reason):
+    answer = kb.ask(question)
+    assert answer.refused and answer.reason == reason, (answer.reason, answer.answer)

@@ -76,7 +76,12 @@ _AT_ASSISTANT = re.compile(
     r"|\b(olvida|olvidate|olvídate|oublie|oubliez|vergiss|vergessen sie|dimentica)\w*\b.{0,30}"
     r"\b(fuentes|sources|quellen|fonti|citas|citations|zitate|citazioni|instrucciones|consignes|"
     r"anweisungen|istruzioni)\b|\b(sin|sans|ohne|senza)\s+(citas|fuentes|citations|sources|"
-    r"quellen\w*|zitate|fonti|citazioni)\b|\b(fingi di essere|fingiti|finge que eres|finge ser|"
+    r"quellen\w*|zitate|fonti|citazioni)\b"
+    r"|\b(sin|sans|ohne|senza|sem|zonder) (citar|citer|zitieren|citare|usar|utiliser|usare|"
+    r"verwenden|consultar|consulter|gebruiken)\b.{0,20}\b(fuentes?|sources?|quellen|fonti|fontes?|"
+    r"bronnen|documentos|documents|dokumente|documenti|documenten)\b"
+    r"|\b(sin|sans|ohne|senza|sem|zonder) (citar|citer|zitieren|citare) (ninguna|aucune|keine|"
+    r"alcuna|nenhuma|geen)\b|\b(fingi di essere|fingiti|finge que eres|finge ser|"
     r"haz como si fueras|fais semblant d'?\s?[eê]tre|tu es (maintenant|désormais|desormais)|"
     r"du bist (jetzt|ab sofort|nun)|tu sei ora|ab sofort antwortest|von nun an|d'ora in poi|"
     r"a partir de ahora|désormais réponds|desormais reponds)\b"
@@ -296,6 +301,8 @@ _NEVER_OURS = re.compile(
     r"symptoms?|diagnos\w+|treatment for|first-line treatment|dosage|doctor|hospital|surgery|"
     r"knees?|kidney|diabetes|dengue|malaria symptoms|migraine|pregnan\w+|toddlers?|babies|baby|"
     r"sunscreen|skin ?care|fitness|workout|diet plan|weight loss|yoga|pilates|"
+    r"(my|our) start-?ups?|outsourcing vendors?|combine harvesters?|"
+    r"(two|neighbouring|neighboring) farms|"
     r"my (\w+ ){0,2}(brand|studio|salon|boutique)|"
     r"pupp(y|ies)|kittens?|(my|our) ([\w-]+ )?(cat|dog|cats|dogs|pet|pets)|rescue (dog|cat)s?|"
     r"python (code|script|error)|in python|javascript|typescript|react app|sql|keyerror|typeerror|"
@@ -369,6 +376,12 @@ _STATE = re.compile(
     re.IGNORECASE)
 
 
+# A firm called an agency is not a state's ("our start-up and a design agency in Lisbon").
+_FIRMS_AGENCY = re.compile(r"\b(design|advertising|ad|marketing|travel|recruitment|creative|"
+                           r"digital|dating|modell?ing|talent|real estate|estate|PR|branding|"
+                           r"web|media|translation|temp|staffing) agenc(y|ies)\b", re.IGNORECASE)
+
+
 # The partnership vocabulary a question outside the field would not use without a private-life
 # word beside it (those are caught above): "Who should sit on the joint committee, and how
 # senior should the co-chairs be?" reached 0.80 out of the field on the model alone.
@@ -411,7 +424,7 @@ def out_of_domain(question: str, learned: float | None = None, sided_with: float
     errand = _ERRAND.search(question)
     if errand:
         return errand.group(0)
-    states = bool(_STATE.search(question))
+    states = bool(_STATE.search(_FIRMS_AGENCY.sub("", question)))
     match = _NEVER_OURS.search(question)
     if match and not states:
         return match.group(0)
@@ -547,7 +560,8 @@ _NOW_OR_LATER = re.compile(
 # minerals framework after the next election?". Only for questions that name something: "Is it
 # still worth meeting when there is nothing to announce?" asks for advice.
 _STATUS = re.compile(
-    r"^\W*(is|are)\b.{0,100}\b(still|again|back on|going ahead|being (re)?\w+ed|in operation)\b"
+    r"^\W*(is|are)\b.{0,100}\b(still|again|back on|going ahead|being (re)?\w+ed|in operation|"
+    r"open (to|for) (passengers|traffic|the public|freight|business))\b"
     r"|^\W*(has|have)\b.{0,100}\b(been (fully )?(completed|paid( in)?|cut|approved|held|"
     r"extended|ratified|launched|finished|built|signed|disbursed|implemented)|gone live|reached|"
     r"cleared|completed|broken ground|(started|begun) (construction|building|work|operations|"
@@ -805,20 +819,30 @@ def named_in_another_language(question: str, passages: list[ScoredPassage]) -> l
     ("l'AECG (CETA)", "das InstA"), the passages of the documents that name it: the English
     model's similarity is low for any foreign sentence, so the name stands in for it. Empty
     for an English question, one that names nothing, or when no document names it all."""
-    if written_in_english(question):
+    if written_in_english(question) or not salient_subjects(question):
         return []
-    if not salient_subjects(question):
-        # the two partners of a case study, in the question's language ("Deutschland ...
-        # mit Indien"): that case's passages
-        codes = named_country_codes(in_english_names(question))
-        return [p for p in passages if len(codes) >= 2 and p.metadata["doc_type"] == "case-study"
-                and codes <= set(countries_of(p.metadata))]
     kept = []
     for doc_id in dict.fromkeys(p.metadata["doc_id"] for p in passages):
         own = [p for p in passages if p.metadata["doc_id"] == doc_id]
         if not missing_subjects(question, own):
             kept += own
     return kept
+
+
+def case_named_in_another_language(question: str, passages: list[ScoredPassage]) -> list:
+    """For a question in another language that names a case study's two partners ("Deutschland
+    ... mit Indien", "l'APE UE-Japon"), that case's passages: without the question's words in
+    English, the ranker would otherwise weigh every document's passages alike."""
+    if written_in_english(question):
+        return []
+    english = in_english_names(question)
+    codes = named_country_codes(english) | {code for name, code in _SHORT_NAMES.items()
+                                            if re.search(rf"(?<![\w.]){name}(?![\w])", english)}
+    return [p for p in passages if len(codes) >= 2 and p.metadata["doc_type"] == "case-study"
+            and codes <= set(countries_of(p.metadata))]
+
+
+_SHORT_NAMES = {"EU": "EUR", "US": "USA", "UK": "GBR"}
 
 
 # Who is asking, before a colon: "Bundestag staffer:", "Minister's office:", "Kenyan
@@ -1171,7 +1195,32 @@ def missing_subjects(question: str, passages: list[ScoredPassage]) -> list[str]:
         if any(s not in missing for s in asked_subjects):
             missing = [m for m in missing if m not in subjects or
                        any(m in s for s in asked)]
+    # Where the asker works, said in the first person ("I'm a customs supervisor at a crossing
+    # between Honduras and El Salvador. ... What did the first such post achieve?"), when
+    # nothing else in the question names it.
+    role = [s for s in scene if _ROLE.match(s)]
+    if role and missing:
+        rest = " ".join(s for s in asked + scene if s not in role)
+        missing = [m for m in missing if not _named_only_in(m, " ".join(role), rest)]
     return list(dict.fromkeys(missing))
+
+
+_ROLE = re.compile(
+    r"^\W*(i'?m|i am|we'?re|we are)\s+(an?|the|one of the)\s+([\w'’-]+\s+){0,4}?(officers?|"
+    r"officials?|supervisors?|inspectors?|diplomats?|attach[eé]s?|advis[eo]rs?|analysts?|"
+    r"trainers?|students?|journalists?|researchers?|economists?|managers?|directors?|"
+    r"negotiators?|lawyers?|consultants?|staffers?|planners?|engineers?)\b[^.?!]{0,80}?"
+    r"\b(at|in|on|for|from|between|with)\b", re.IGNORECASE)
+
+
+def _named_only_in(subject: str, role: str, rest: str) -> bool:
+    """Whether a missing subject (a name, or a pair of countries) is named in the asker's
+    own role sentence and nowhere else in the question."""
+    codes = named_country_codes(subject)
+    if codes:
+        return all(c in named_country_codes(role) for c in codes) and \
+            not any(c in named_country_codes(rest) for c in codes)
+    return subject in role and subject not in rest
 
 
 _PROJECT = (r"\b(compacts?|loans?|railways?|ports?|projects?|programmes?|programs?|corridors?|"
@@ -1318,11 +1367,15 @@ def related_pairs(question: str) -> list[tuple[str, str]]:
 
 
 @cache
-def _related_patterns() -> tuple[re.Pattern, re.Pattern]:
+def _related_patterns() -> tuple[re.Pattern, ...]:
     alternatives = name_alternatives()
     return (re.compile(rf"(?<![\w])({alternatives}){_RELATION}(?:the\s+)?({alternatives})(?![\w])"),
             re.compile(rf"\bbetween\s+(?:the\s+)?({alternatives})\s+and\s+(?:the\s+)?"
-                       rf"({alternatives})(?![\w])"))
+                       rf"({alternatives})(?![\w])"),
+            # two parties of a deal, also when the question then compares it with another
+            re.compile(rf"(?<![\w])({alternatives})\s+and\s+(?:the\s+)?({alternatives})\s+"
+                       rf"(?:have\s+|had\s+|did\s+)?(?:agree|agreed|sign|signed|conclude|concluded|"
+                       rf"negotiate|negotiated|strike|struck|reach|reached)\b"))
 
 
 def unfamiliar_words(question: str, familiar) -> list[str]:
