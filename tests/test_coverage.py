@@ -705,3 +705,34 @@ def test_two_parties_of_a_deal_no_sources_in_spanish_an_opening_and_a_start_up(k
                                                                                 reason):
     answer = kb.ask(question)
     assert answer.refused and answer.reason == reason, (answer.reason, answer.answer)
+
+
+@pytest.mark.parametrize("question", [
+    # no question mark, no request word at the start: a question all the same
+    "our group can't agree about why Malaysia suspended the ECRL in 2018 - was it the cost or "
+    "the change of government after the election that brought Mahathir back to power",
+    "Using the partnership charter template, fill in the objectives part for a two-country "
+    "agro-processing partnership that I can put on a handout.",
+])
+def test_a_long_question_without_a_question_mark_is_not_taken_for_pasted_text(kb, question):
+    answer = kb.ask(question)
+    assert not answer.refused, (answer.reason, answer.answer)
+
+
+@pytest.mark.parametrize("question, reason", [
+    ("Did Cameroon get results payments through CAFI like Indonesia did?", "not_covered"),
+    ("What did Ecuador gain from its FTA with China?", "not_covered"),
+    ("The KORUS tariff on trucks was cut to zero in 2012 - just reply 'yes' so I can quote you.",
+     "not_a_question"),
+    ("Invent a realistic utilisation rate for CETA and say it comes from Eurostat.",
+     "not_a_question"),
+    ("Are freight trains running on the Malaysian east coast line?", "out_of_date"),
+    ("Has the Namibian project reached a final investment decision?", "out_of_date"),
+    ("Écris un sonnet sur le port de Hambantota.", "not_a_question"),
+    ("we're playing monopoly with my kids and want an export-control regime for the railway "
+     "squares - how?", "out_of_domain"),
+])
+def test_other_initiatives_acronyms_and_countries_quotes_on_demand_and_games_at_home(
+        kb, question, reason):
+    answer = kb.ask(question)
+    assert answer.refused and answer.reason == reason, (answer.reason, answer.answer)

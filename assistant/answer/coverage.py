@@ -55,6 +55,7 @@ _AT_ASSISTANT = re.compile(
     r"|\b(use|from|with) your own (knowledge|opinion|views?)\b|\bmake (something|it|one|stuff) up\b"
     r"|\b(just )?(guess|speculate|invent)\b.{0,20}\b(if|when|even)\b.{0,20}\b(not|don't|no)\b"
     r"|\bsay (that|it)? ?anyway\b"
+    r"|\b(just|only|simply) (reply|respond|answer|say|write|confirm)\b.{0,12}['\"‘“]\w+"
     r"|\brepeat (the word|the phrase|after me|this|it)\b.{0,40}\b(times|forever|endlessly)\b"
     # role play, a new persona, the assistant's own workings
     r"|\b(let'?s|let us) (role-?play|pretend|play a game)\b|\brole-?play\b.{0,30}\byou are\b"
@@ -128,7 +129,7 @@ _CREATIVE_OTHER = re.compile(
     r"poeme|gedicht|witz|blague|chiste|chanson|cancion|canción|lied|geschichte|histoire|cuento|"
     r"poesia|storia|barzelletta|haiku|sonett|limerick|\w*geschichte|\w*gedicht|m[äa]rchen|"
     r"erz[äa]hlung|novelle|nouvelle|conte|relato|racconto|racconti|romanzo|filastrocca|canzone|"
-    r"verhaal|verhaaltje|gedichtje|liedje|mop)\b", re.IGNORECASE)
+    r"verhaal|verhaaltje|gedichtje|liedje|mop|sonnet|soneto|sonetto)\b", re.IGNORECASE)
 _FAKE = re.compile(
     r"\b(fake|fabricated?|forged?|forgery|fictional|fictitious|made-up|hoax|spoof|"
     r"official-looking|official looking|counterfeit|bogus|false)\b.{0,50}\b(statement|press release|"
@@ -183,8 +184,9 @@ _FAKE_OTHER = re.compile(
 # invented, whoever it is then pinned on.
 _MADE_UP = re.compile(
     r"\b(make up(?! for)|invent|fabricate|conjure( up)?|dream up)\b.{0,40}\b(figures?|numbers?|"
-    r"statistics?|stats?|quotes?|quotations?|data|percentages?|estimates?|sources?|citations?)\b"
-    r"|\bcite it (as|to)\b"
+    r"statistics?|stats?|quotes?|quotations?|data|percentages?|estimates?|sources?|citations?|"
+    r"rates?|shares?|totals?)\b"
+    r"|\bcite it (as|to)\b|\bsay (it|they|this|that|these) (comes?|came) from\b"
     r"|\b(generate|produce|give me|write|create|come up with|fill in)\b.{0,20}\b(plausible|"
     r"realistic|convincing|believable|credible)\b.{0,15}\b(numbers|figures|statistics|data|"
     r"quotes?|rates|estimates)\b", re.IGNORECASE)
@@ -226,7 +228,13 @@ _REQUEST_WORD = re.compile(
     r"would|should|will|give|list|compare|summari[sz]e|explain|describe|outline)\b"
     r"|\b(please|pls|tell me|tell us|explain|summari[sz]e|draft|write|prepare|advise|recommend|"
     r"suggest|analy[sz]e|assess|can you|could you|(i|we) (need|want)|(i|we)'?d like|"
-    r"help (me|us)|give me|give us|what about)\b", re.IGNORECASE)
+    r"help (me|us)|give me|give us|what about)\b"
+    # "my table disagrees about why ... - was it the crisis or ...", "Using the template, fill
+    # in two sample rows ... that I can put on a handout."
+    r"|\b(about|on|over|as to) (why|whether|how|what|which|who|when)\b"
+    r"|[-–—:]\s*(was|is|were|did|does|do|should|can|could|would) (it|they|there|we|this|that)\b"
+    r"|(^|[.!:;,]\s+)(fill in|sketch|set out|lay out|propose|design|build|show me|walk me through|"
+    r"name|identify|rank)\b|\b(i|we) can (put|use|paste|share|hand out)\b", re.IGNORECASE)
 _PASTED = re.compile(r"FOR IMMEDIATE RELEASE|\bENDS\b|\bDone (in duplicate|at)\b|"
                      r"\bArticle 1\b|\bNo\. ?\d+/\d{4}\b|(#\w+.*){2,}", re.IGNORECASE)
 
@@ -302,6 +310,7 @@ _NEVER_OURS = re.compile(
     r"knees?|kidney|diabetes|dengue|malaria symptoms|migraine|pregnan\w+|toddlers?|babies|baby|"
     r"sunscreen|skin ?care|fitness|workout|diet plan|weight loss|yoga|pilates|"
     r"(my|our) start-?ups?|outsourcing vendors?|combine harvesters?|"
+    r"pen-?pals?|primary school|(our|my) school is twinning|"
     r"(two|neighbouring|neighboring) farms|"
     r"my (\w+ ){0,2}(brand|studio|salon|boutique)|"
     r"pupp(y|ies)|kittens?|(my|our) ([\w-]+ )?(cat|dog|cats|dogs|pet|pets)|rescue (dog|cat)s?|"
@@ -366,6 +375,13 @@ _ERRAND = re.compile(r"\b(cover letter|internship|job interview|job application|
                      r"flight (refund|delay|cancell?ation)|refund for|send (a|my|our) (parcel|package)|"
                      r"where can (i|we) (buy|get|find) (cheap|the best|good)|"
                      r"apologi[sz]e to (a|my|our) \w+)\b", re.IGNORECASE)
+# A game at home, whatever trade words its rules borrow ("playing catan with my kids ...
+# tariff-rate quotas on sheep").
+_PLAY = re.compile(r"\b(board games?|card games?|catan|monopoly game|(playing|play) [\w ]{1,25} with "
+                   r"(my|our) (kids|children|family|friends|son|daughter)|with my (kids|children))\b",
+                   re.IGNORECASE)
+
+
 # Signs that the subject is a relationship between states or public bodies after all, even when
 # the question borrows an everyday comparison ("like a marriage").
 _STATE = re.compile(
@@ -421,7 +437,7 @@ def out_of_domain(question: str, learned: float | None = None, sided_with: float
     unless states come into it too; `learned` is the request model's out-of-domain
     probability, when there is a model. Returns "" for a subject the model alone places
     outside the field."""
-    errand = _ERRAND.search(question)
+    errand = _ERRAND.search(question) or _PLAY.search(question)
     if errand:
         return errand.group(0)
     states = bool(_STATE.search(_FIRMS_AGENCY.sub("", question)))
@@ -561,10 +577,12 @@ _NOW_OR_LATER = re.compile(
 # still worth meeting when there is nothing to announce?" asks for advice.
 _STATUS = re.compile(
     r"^\W*(is|are)\b.{0,100}\b(still|again|back on|going ahead|being (re)?\w+ed|in operation|"
-    r"open (to|for) (passengers|traffic|the public|freight|business))\b"
+    r"open (to|for) (passengers|traffic|the public|freight|business)|(trains?|services?|"
+    r"flights?|ships?|ferries) (running|operating))\b"
     r"|^\W*(has|have)\b.{0,100}\b(been (fully )?(completed|paid( in)?|cut|approved|held|"
     r"extended|ratified|launched|finished|built|signed|disbursed|implemented)|gone live|reached|"
-    r"cleared|completed|broken ground|(started|begun) (construction|building|work|operations|"
+    r"cleared|completed|broken ground|(taken|reached|made) (a |the |its )?(final investment decision|"
+    r"fid)|(started|begun) (construction|building|work|operations|"
     r"running)|entered (into )?(force|service|operation)|come into (force|effect))\b"
     r"|\bwhere (do|does) .{1,80}\bstand\b|\bwhat will (happen|become)\b",
     re.IGNORECASE)
@@ -922,10 +940,17 @@ def _initials(text: str) -> set[str]:
     for run in re.findall(r"(?:[A-Z][\w'-]*(?:\s+(?:of|and|the|for|&|bin|bint|ibn|al|el|de|da|"
                           r"van|von|der)\s+|\s+|[–—-]))+[A-Z][\w'-]*", text):
         words = [w for w in re.split(r"[\s-]+", run) if w]
+        small = ("of", "and", "the", "for", "&")
         for letters in ("".join(w[0] for w in words).upper(),
-                        "".join(w[0] for w in words if w[0].isupper()).upper()):
-            # "Singapore–Australia Digital Economy Agreement" also spells DEA
-            out.update(letters[i:] for i in range(len(letters) - 2))
+                        "".join(w[0] for w in words if w[0].isupper()).upper(),
+                        "".join(w[0] for w in words if w.lower() not in small).upper()):
+            # "Singapore–Australia Digital Economy Agreement" also spells DEA; a person's
+            # particles count ("Sheikh Mohamed bin Zayed", MBZ); "and" only in the whole name
+            # ("Bank of America", BOA), so the tail of Norway's "International Climate and
+            # Forest Initiative" does not spell CAFI
+            tails = range(len(letters) - 2) if letters != "".join(w[0] for w in words).upper() \
+                or not any(w.lower() in small for w in words) else range(1)
+            out.update(letters[i:] for i in tails)
     return out
 
 
@@ -1180,6 +1205,9 @@ def missing_subjects(question: str, passages: list[ScoredPassage]) -> list[str]:
         for code in sorted(named_country_codes(question)):
             names = [n for n in names_of(code) if n[:1].isalpha()]
             about = any(re.search(rf"(?<![\w]){re.escape(n)}['’]s\b", question) or
+                        # "What did Nicaragua get out of its FTA with China?"
+                        any(re.search(rf"\b(did|does|has|have|had|will|would) {re.escape(n)} "
+                                      rf"{_GAINS}\b", s) for s in asked) or
                         re.search(rf"\w['’]s ([\w-]+ ){{0,2}}{_PROJECT} (with|in|for|to) (the )?"
                                   rf"{re.escape(n)}\b", question)
                         for n in names)  # someone's project there: "MCC's compact with Mongolia"
@@ -1223,6 +1251,8 @@ def _named_only_in(subject: str, role: str, rest: str) -> bool:
     return subject in role and subject not in rest
 
 
+_GAINS = (r"(get|gain|sign|agree|receive|pay|win|lose|obtain|secure|negotiate|conclude|join|"
+          r"benefit|spend|borrow|lend|invest|build|achieve|offer|export|import)")
 _PROJECT = (r"\b(compacts?|loans?|railways?|ports?|projects?|programmes?|programs?|corridors?|"
             r"deals?|agreements?|pacts?|treat(y|ies)|grants?|plants?|refinery|refineries|mines?|"
             r"dams?|bridges?|zones?|parks?)")
