@@ -272,10 +272,10 @@ class Assistant:
         model = self.answerer.sections
         if model is None or not retrieval.passages:
             return
-        wanted = {key for key, share in model.votes(vector).items() if share >= VOTED}
+        wanted = {key: 1.0 for key, share in model.votes(vector).items() if share >= VOTED}
         have = {p.id for p in retrieval.passages}
         retrieval.passages += [p for p in retrieval.candidates if p.id not in have and
-                               section_share(dict.fromkeys(wanted, 1.0), p.metadata)]
+                               section_share(wanted, p.metadata)]
 
     def _corpus(self) -> _CorpusFacts:
         """Facts about the indexed corpus, refreshed when an ingest changes it."""

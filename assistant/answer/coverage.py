@@ -940,17 +940,16 @@ def _initials(text: str) -> set[str]:
     for run in re.findall(r"(?:[A-Z][\w'-]*(?:\s+(?:of|and|the|for|&|bin|bint|ibn|al|el|de|da|"
                           r"van|von|der)\s+|\s+|[–—-]))+[A-Z][\w'-]*", text):
         words = [w for w in re.split(r"[\s-]+", run) if w]
-        small = ("of", "and", "the", "for", "&")
-        for letters in ("".join(w[0] for w in words).upper(),
-                        "".join(w[0] for w in words if w[0].isupper()).upper(),
-                        "".join(w[0] for w in words if w.lower() not in small).upper()):
-            # "Singapore–Australia Digital Economy Agreement" also spells DEA; a person's
-            # particles count ("Sheikh Mohamed bin Zayed", MBZ); "and" only in the whole name
-            # ("Bank of America", BOA), so the tail of Norway's "International Climate and
-            # Forest Initiative" does not spell CAFI
-            tails = range(len(letters) - 2) if letters != "".join(w[0] for w in words).upper() \
-                or not any(w.lower() in small for w in words) else range(1)
-            out.update(letters[i:] for i in tails)
+        whole = "".join(w[0] for w in words).upper()
+        if len(whole) >= 3:  # with its small words only the whole name ("Bank of America", BOA)
+            out.add(whole)
+        # "Singapore–Australia Digital Economy Agreement" also spells DEA, and a person's
+        # particles count ("Sheikh Mohamed bin Zayed", MBZ); but not "and" inside a tail, so
+        # Norway's "International Climate and Forest Initiative" does not spell CAFI
+        for letters in ("".join(w[0] for w in words if w[0].isupper()).upper(),
+                        "".join(w[0] for w in words
+                                if w.lower() not in ("of", "and", "the", "for", "&")).upper()):
+            out.update(letters[i:] for i in range(len(letters) - 2))
     return out
 
 
