@@ -736,3 +736,41 @@ def test_other_initiatives_acronyms_and_countries_quotes_on_demand_and_games_at_
         kb, question, reason):
     answer = kb.ask(question)
     assert answer.refused and answer.reason == reason, (answer.reason, answer.answer)
+
+
+@pytest.mark.parametrize("question, reason", [
+    # a programme listing both countries is not the pair's trade agreement
+    ("Which tariff lines did the Korea–Vietnam FTA open to Vietnamese fish exporters?",
+     "not_covered"),
+    ("haiku about the Hambantota lease pls", "not_a_question"),
+    ("Write out an imaginary treaty between two invented island states, with a dispute annex.",
+     "not_a_question"),
+    ("Give me an ICSID case number you invent for a claim under KORUS.", "not_a_question"),
+    ("My husband and I want a long-term bilateral partnership with milestones for who moves "
+     "country when. How should we sequence it?", "out_of_domain"),
+    ("What confidence-building steps work with my teenage daughter over her curfew?",
+     "out_of_domain"),
+    ("Our model aircraft club in Ghent wants a twinning partnership with a club in Lille. What "
+     "governance set-up makes sense?", "out_of_domain"),
+    ("We're a family-run brewery and our hop supplier in Slovenia keeps raising prices. Could we "
+     "renegotiate the way Malaysia did with its rail contractor?", "out_of_domain"),
+])
+def test_a_programme_is_not_a_pairs_fta_verse_without_a_verb_invented_numbers_and_households(
+        kb, question, reason):
+    answer = kb.ask(question)
+    assert answer.refused and answer.reason == reason, (answer.reason, answer.answer)
+
+
+@pytest.mark.parametrize("question", [
+    "If a government is hit today by informal import bans from its biggest customer, what does "
+    "the Australia–China episode suggest about how to respond?",
+    "Which US export sectors gained most from the KORUS FTA?",
+])
+def test_today_in_a_hypothetical_and_a_covered_pairs_fta_are_answered(kb, question):
+    answer = kb.ask(question)
+    assert not answer.refused, (answer.reason, answer.missing)
+
+
+def test_the_paris_club_of_creditors_is_not_a_private_club(kb):
+    answer = kb.ask("How do our Paris Club creditors usually treat a debt restructuring?")
+    assert answer.reason != "out_of_domain", answer.answer
