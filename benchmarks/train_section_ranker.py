@@ -7,7 +7,8 @@ labelled questions (votes, the kind classifier, the adapter) are cross-fitted by
 file's questions are described by a model built from the other files, written by other people,
 as a new asker's question would be. Prints the RANKER table for fit.py and the share of
 questions whose first-ranked passage is from a gold section, on the training questions
-(cross-fitted) and on the quality tuning halves (never on test).
+(cross-fitted) and on each quality tuning half (cross-fitted too: described by a section model built
+without that half; never on test).
 
     .venv/bin/python benchmarks/train_section_ranker.py [--data-dir DIR] [--l2 0.001]
 """
@@ -97,10 +98,11 @@ def main() -> None:
             settings.section_examples, assistant.embeddings,
             embedding_id(settings.embedding_model, settings.embedding_quantize),
             cache_root() / "labelled")
-        train = []
+        train, others = [], {}
         for f in files:
             mine = np.array([g == f for g, _ in rows])
-            other = section_model.build([r for g, r in rows if g != f], full.vectors[~mine])
+            other = others[f] = section_model.build([r for g, r in rows if g != f],
+                                                    full.vectors[~mine])
             for _, r in (row for row, m in zip(rows, mine, strict=True) if m):
                 gold = [{"doc_id": r["doc_id"], "section": r["section"]}]
                 x, y = describe(assistant, r["question"], gold, other)
@@ -111,8 +113,10 @@ def main() -> None:
               f"first-ranked from a gold section (cross-fitted): "
               f"{first_right(train, w, mean, spread):.3f}")
         for half in sorted(QUALITY.glob("dev*.jsonl")):
+            # a half the section model learns from is described by the model without it
+            model = others.get(half, full)
             questions = [json.loads(x) for x in half.read_text().splitlines() if x.strip()]
-            items = [describe(assistant, q["question"], q["gold"], full) for q in questions]
+            items = [describe(assistant, q["question"], q["gold"], model) for q in questions]
             print(f"{half.stem}: first-ranked from a gold section "
                   f"{first_right(items, w, mean, spread):.3f} ({len(items)} questions)")
         print("RANKER = {  # feature: (weight, mean, spread)")
