@@ -180,6 +180,40 @@ def test_the_kind_of_case_section_asked_for_is_learned_whatever_the_case(kb, emb
         assert max(p, key=p.get) == kind, (question, p)
 
 
+def test_questions_asked_of_a_case_vote_for_its_sections(embeddings):
+    """Among the labelled questions about one case study, the nearest say which of its
+    sections a new question asks for, though all of them share the case's words."""
+    from assistant.answer.sections import build
+
+    case = "case-studies/some-railway"
+    rows = [{"question": q, "doc_id": case, "section": s} for q, s in [
+        ("Who lent the money for the line and at what interest rate?", "Financing"),
+        ("How much of the construction bill came from the state budget?", "Financing"),
+        ("What did exporters lose once the talks broke down?", "Results and metrics"),
+        ("How many passengers and tonnes of freight did the line carry?", "Results and metrics"),
+        ("Why did opposition politicians attack the contract?", "Problems and criticism"),
+        ("Which parts of the deal did critics call unfair?", "Problems and criticism")]]
+    vectors = embeddings.embed_documents([r["question"] for r in rows])
+    model = build(rows, vectors)
+    for question, section in [
+            ("What did companies give up when the negotiations collapsed?",
+             "results and metrics"),
+            ("Which bank financed the railway, and on what terms?", "financing")]:
+        votes = model.case_votes(embeddings.embed_query(question), case)
+        assert max(votes, key=votes.get) == (case, section), (question, votes)
+    assert model.case_votes(embeddings.embed_query("anything"), "case-studies/other") == {}
+
+
+def test_a_case_question_is_led_by_the_section_such_questions_were_asked_of(kb):
+    """"What did they lose" is asked of a case's Results, though its Capacity building section
+    shares more of the question's words (led it before the case's questions voted)."""
+    answer = kb.ask("What did Swiss companies and universities lose once the institutional "
+                    "framework talks with Brussels collapsed?")
+    lead = _lead(answer)
+    assert (lead.doc_id, lead.section) == ("case-studies/eu-switzerland-bilateral-agreements",
+                                           "Results and metrics"), answer.answer
+
+
 def test_without_labelled_section_questions_the_brief_still_answers(tmp_path, embeddings):
     from assistant.answer.sections import load_sections
 
