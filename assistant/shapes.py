@@ -27,9 +27,24 @@ _EACH_HANDLES = re.compile(r"^\W*how (do|does|did|would|will)\b[^?]*\band\b[^?]*
                            r"approach|deal with|address|regulate)\b", re.IGNORECASE)
 
 
+# "Has the advice made a difference?", "does the difference affect their role?": no comparison.
+_NOT_COMPARING = re.compile(r"\b(make|makes|made|making) (a|any|the|much|no|real|little|some) "
+                            r"difference\b|\bthe difference (affect|matter|make)", re.IGNORECASE)
+# "the two episodes", "both cases": a comparison of subjects named in the sentences before
+_BOTH = re.compile(r"\b(the two|both|each)\b", re.IGNORECASE)
+
+
+def comparison_sentence(question: str) -> str | None:
+    """The sentence of the question that asks for a comparison, if one does."""
+    for sentence in re.split(r"(?<=[.?!])\s+", question.strip()):
+        if _EACH_HANDLES.search(sentence) or _COMPARISON.search(sentence) and \
+                not _NOT_COMPARING.search(sentence):
+            return sentence
+    return None
+
+
 def answer_shape(question: str) -> str:
-    if (_COMPARISON.search(question) or _EACH_HANDLES.search(question)) and \
-            len(compared_subjects(question)) >= 2:
+    if comparison_sentence(question) and len(compared_subjects(question)) >= 2:
         return "comparison"
     if _EXAMPLES.search(question):
         return "examples"
@@ -39,13 +54,46 @@ def answer_shape(question: str) -> str:
 
 
 def compared_subjects(question: str) -> list[str]:
-    """The two things compared: "How did the Suzhou park and Hambantota differ on financing?"."""
-    names = [s for s in subjects(question) if s.upper() not in {"X", "Y"}]
-    if len(names) >= 2:
-        return names[:2]
+    """The two things compared: "How did the Suzhou park and Hambantota differ on financing?".
+    Names are taken from the sentence that compares (not "Journalists keep calling it aid. What
+    is it in loans versus grants?"), leaving out a word capitalised only because it opens that
+    sentence ("Quick definitions please: MFN versus national treatment")."""
+    sentence = comparison_sentence(question) or question
+    names = [s for s in subjects(sentence) if s.upper() not in {"X", "Y"} and
+             not _opens_only(s, sentence)]
+    if len(names) < 2 and _BOTH.search(sentence):  # "How do the two episodes compare?"
+        names = [s for s in subjects(question) if not _opens_only(s, question)]
     match = re.search(r"between (.+?) and (.+?)(?:\s+(?:on|in|over|regarding|when)\b|[?,.]|$)",
-                      question, re.IGNORECASE)
-    return [match.group(1).strip(), match.group(2).strip()] if match else names
+                      sentence, re.IGNORECASE)
+    if len(names) >= 2 and _set_side_by_side(names[:2], sentence):
+        return names[:2]
+    return [match.group(1).strip(), match.group(2).strip()] if match else names[:1]
+
+
+def _set_side_by_side(names: list[str], sentence: str) -> bool:
+    """Whether the sentence compares the two names themselves: joined by "and" ("the Suzhou park
+    and Hambantota differ"), or one named just after the comparison word ("differ from the
+    EU–Japan EPA", "vs Korea"); not "loans versus grants" or "now compared with 2009" in a
+    question that names Germany and India or Japan and Mexico."""
+    first, second = (re.escape(n) for n in names)
+    if re.search(rf"{first}(\s+\S+){{0,4}}\s+and\s+(\S+\s+){{0,3}}{second}", sentence) or \
+            re.search(rf"{second}(\s+\S+){{0,4}}\s+and\s+(\S+\s+){{0,3}}{first}", sentence):
+        return True
+    for word in _COMPARISON.finditer(sentence):
+        after = " ".join(sentence[word.end():].split()[:5])
+        if any(name in after for name in names):
+            return True
+    return bool(_EACH_HANDLES.search(sentence))
+
+
+def _opens_only(name: str, text: str) -> bool:
+    """A one-word name that opens a sentence of `text` and is followed by a lower-case word
+    other than "and"/"or" ("Journalists keep...", "Trainer preparing...", "I'm a ..."): an
+    ordinary word, capitalised for its place."""
+    if " " in name or not name[:1].isupper() or name.isupper():
+        return False
+    return any(re.match(rf"{re.escape(name)}\s+(?!and\b|or\b|vs\b|versus\b)[a-z]", s)
+               for s in re.split(r"(?<=[.?!:])\s+", text.strip()))
 
 
 def comparison_aspect(question: str, compared: list[str]) -> str:

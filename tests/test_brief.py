@@ -296,3 +296,24 @@ def test_the_section_labelled_questions_point_to_can_lead_though_search_ranked_i
     # were asked of it, so it joins the evidence and the ranker picks it
     answer = kb.ask(question)
     assert answer.citations[0].section.endswith(section), answer.citations[0].section
+
+
+@pytest.mark.parametrize("question", [
+    "Journalists keep describing Germany's green partnership with India as aid. What is it "
+    "made of, in loans versus grants?",
+    "How has Korea judged whether the advice given through its KSP made a difference?",
+    "Programme manager here. How are the advisory groups of the EU–Vietnam deal resourced, and "
+    "does the difference affect their monitoring?",
+])
+def test_a_word_of_comparison_alone_does_not_make_a_table(kb, question):
+    """"Loans versus grants", "made a difference": nothing named is compared, so no table with
+    "Journalists" and "Germany's" as its columns."""
+    answer = kb.ask(question)
+    assert not answer.refused, answer.reason
+    assert answer.shape != "comparison" and "|---|" not in answer.answer, answer.answer[:300]
+
+
+def test_two_named_cases_compared_still_get_a_table(kb):
+    answer = kb.ask("How did the Kenyan SGR and Malaysia's ECRL differ in how they were financed?")
+    assert answer.shape == "comparison", answer.answer[:300]
+    assert "|---|" in answer.answer
