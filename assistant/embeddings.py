@@ -10,6 +10,7 @@ compares the two on real passages.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import logging
@@ -237,6 +238,7 @@ class SentenceEmbeddings(Embeddings):
         self._model = _OnnxModel(graphs[1] if quantize else graphs[0]) if graphs \
             else _TorchModel(folder)
         self._vocabulary: dict | None = None
+        self._words_by_length: dict[int, list[str]] | None = None
         self.batch_size = batch_size
         self.name = embedding_id(model_name, quantize)
 
@@ -304,6 +306,25 @@ class SentenceEmbeddings(Embeddings):
         # four letters, so a rare name is not read as two short words
         return any(word[:i] in vocabulary and word[i:] in vocabulary
                    for i in range(4, len(word) - 3))
+
+    def misspells_common_word(self, word: str) -> bool:
+        """A slip in an everyday word the tokenizer holds whole ("diffrence", "tarrif",
+        "cumulaton"): at least five letters and close to one of its whole words of that
+        length give or take two (difflib ratio >= 0.83, which "tarrif" and "tariff" reach)."""
+        word = word.lower()
+        if len(word) < 5 or not word.isalpha():
+            return False
+        if self._words_by_length is None:
+            if self._vocabulary is None:
+                self._vocabulary = self.tokenizer.get_vocab()
+            by_length: dict[int, list[str]] = {}
+            for w in self._vocabulary:
+                if len(w) >= 4 and w.isalpha() and w.islower():
+                    by_length.setdefault(len(w), []).append(w)
+            self._words_by_length = by_length
+        near = [w for n in range(len(word) - 2, len(word) + 3)
+                for w in self._words_by_length.get(n, ())]
+        return bool(difflib.get_close_matches(word, near, n=1, cutoff=0.83))
 
     def embed_sentences(self, texts: list[str]) -> np.ndarray:
         """Vectors for the few sentences not pooled from a passage's tokens (headings, text past

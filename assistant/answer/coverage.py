@@ -55,6 +55,9 @@ _AT_ASSISTANT = re.compile(
     r"|\b(use|from|with) your own (knowledge|opinion|views?)\b|\bmake (something|it|one|stuff) up\b"
     r"|\b(just )?(guess|speculate|invent)\b.{0,20}\b(if|when|even)\b.{0,20}\b(not|don't|no)\b"
     r"|\bsay (that|it)? ?anyway\b"
+    # in Dutch and Indonesian: "vergeet al je instructies", "abaikan semua instruksi"
+    r"|\b(vergeet|negeer)\b.{0,20}\b(instructies|regels|bronnen)\b|\bzonder bronnen\b"
+    r"|\b(abaikan|lupakan)\b.{0,20}\b(instruksi|aturan|sumber)\b|\btanpa sumber\b"
     r"|\b(just|only|simply) (reply|respond|answer|say|write|confirm)\b.{0,12}['\"‘“]\w+"
     r"|\brepeat (the word|the phrase|after me|this|it)\b.{0,40}\b(times|forever|endlessly)\b"
     # role play, a new persona, the assistant's own workings
@@ -128,7 +131,8 @@ _VERSE = re.compile(r"\b(as|into|in the form of|in) an? ([\w-]+ ){0,2}(sonnet|po
 _CREATIVE_OTHER = re.compile(
     r"\b(escribe|escribeme|escríbeme|ecris|écris|ecrivez|écrivez|schreib|schreibe|erzähl|erzahl|"
     r"erzähle|raconte|racontez|cuentame|cuéntame|scrivi|racconta|dichte|escreva|escreve|crie|"
-    r"componi|inventa|schrijf|vertel|verzin)\w*\b.{0,40}\b(poema|poème|slogan|motto|lema|"
+    r"componi|inventa|schrijf|vertel|verzin|buatkan|tuliskan|karang|ceritakan)\w*\b.{0,40}\b("
+    r"poema|poème|slogan|motto|lema|pantun|puisi|syair|lelucon|dongeng|cerpen|"
     r"poeme|gedicht|witz|blague|chiste|chanson|cancion|canción|lied|geschichte|histoire|cuento|"
     r"poesia|storia|barzelletta|haiku|sonett|limerick|\w*geschichte|\w*gedicht|m[äa]rchen|"
     r"erz[äa]hlung|novelle|nouvelle|conte|relato|racconto|racconti|romanzo|filastrocca|canzone|"
@@ -240,7 +244,8 @@ _REQUEST_WORD = re.compile(
     r"|\b(about|on|over|as to) (why|whether|how|what|which|who|when)\b"
     r"|[-–—:]\s*(was|is|were|did|does|do|should|can|could|would) (it|they|there|we|this|that)\b"
     r"|(^|[.!:;,]\s+)(fill in|sketch|set out|lay out|propose|design|build|show me|walk me through|"
-    r"name|identify|rank)\b|\b(i|we) can (put|use|paste|share|hand out)\b", re.IGNORECASE)
+    r"name|identify|rank|turn|convert|put together|compile|make|create|produce|develop|"
+    r"write up)\b|\b(i|we) can (put|use|paste|share|hand out)\b", re.IGNORECASE)
 _PASTED = re.compile(r"FOR IMMEDIATE RELEASE|\bENDS\b|\bDone (in duplicate|at)\b|"
                      r"\bArticle 1\b|\bNo\. ?\d+/\d{4}\b|(#\w+.*){2,}", re.IGNORECASE)
 
@@ -356,7 +361,9 @@ _NEVER_OURS = re.compile(
     r"learn (bahasa|\w+ language)|language course|master['’]?s (degree|"
     r"programme|program|in)|fête de quartier|jugendfu(ss|ß)ball\w*|fu(ss|ß)ballmannschaft|"
     r"mi socio|parties standing|marathon|km a week|(university|college) department|"
-    r"(two|our|rival) research groups|"
+    r"(two|our|rival) research groups|(my|our) (research group|lab|laboratory)\b|joint phd|"
+    r"(two|both) ([\w-]+ ){0,2}(firms|companies|businesses)\b.{0,60}\b(are forming|forming|form|"
+    r"want|plan|intend|setting up|set up) (a |an )?(joint venture|jv|alliance)|"
     r"nhs|referral-to-treatment|nebenkosten|"
     r"mitbewohner\w*|unsere[rn]? wg|electoral (system|threshold|law)|seat allocation|"
     r"threshold\b.{0,30}\belections?|proportional representation|freelanc\w+|"
@@ -510,7 +517,8 @@ _PRESENT = re.compile(
     r"current(?!\s+account)(?!ly)|latest|most recent|up[- ]to[- ]date|real-time|"
     r"yesterday|last (week|month|night|weekend)|"
     r"next (week|month|year|quarter)|upcoming|forecast|going forward|in the coming (months|years)|"
-    r"on track|so far|to date|(when|where) (is|will) the next|the next \w+ (meeting|summit|round|"
+    r"on track|so far(?! (past|behind|beyond|ahead|over|above|below|from|off|out|short|away)\b)|"
+    r"to date|(when|where) (is|will) the next|the next \w+ (meeting|summit|round|"
     r"session|review|election|talks)|since it (opened|started|began|launched|entered into force)|"
     r"(in force|open|opened|operating|running|signed|ratified|finished|completed?) now|"
     r"now\s*\?|recently|lately|at this (point|stage|time)|newest|"
@@ -807,6 +815,8 @@ het een van waarom welke welk wie wanneer niet voor zijn heeft hebben tussen naa
 em com ja já esta está
 vad hur och att för det som är inte till av mot eller
 jakie jaki jak czy dla oraz jest się nie przez
+apa yang dan di ke dari untuk dengan tentang sebenarnya saja setelah tahun bagaimana mengapa
+kenapa apakah antara kerja sama ini itu tidak ada oleh pada
 """.split())
 _ENGLISH = set("""
 the of and to is what how for on with did does should are was we our an which why who this
@@ -1206,7 +1216,10 @@ def missing_subjects(question: str, passages: list[ScoredPassage]) -> list[str]:
     # by side, not one relationship; only joined names ("Kenya–Malaysia") make a pair then.
     joined = re.sub(r"\s+and\s+", " ; ", question) if _COMPARING.search(question) else question
     for a, b in dict.fromkeys(named_pairs(joined) + related_pairs(question)):
-        acronym = named_agreements.get((a, b))
+        # "did the EU and Indonesia settle on in their CEPA": a pair named beside an agreement's
+        # acronym needs a document about that pair's agreement too
+        acronym = named_agreements.get((a, b)) or next(
+            (m.group(0) for m in [_NAMED_DEAL.search(question)] if m), None)
         if not any(mentions(t, a) and mentions(t, b) for t in documents):
             missing.append(f"the {country_name(a)}–{country_name(b)} relationship")
         elif acronym and not any({a, b} <= codes and (not _TRADE_DEAL.match(acronym) or
@@ -1240,7 +1253,9 @@ def missing_subjects(question: str, passages: list[ScoredPassage]) -> list[str]:
     missing = [m for m in missing if not _askers_place(m, question)]
     # Names that only set the scene ("We're preparing a border post at Aflao–Lomé. What did
     # Chirundu show?") are the asker's own, when what is asked about is covered.
-    if scene and missing:
+    # (A sentence that is itself a request, "Tell me about the Guangzhou Knowledge City. Did it
+    # copy the Suzhou model?", names what is asked about.)
+    if scene and missing and not any(_REQUEST_START.match(s) for s in scene):
         asked_subjects = salient_subjects(" ".join(asked))
         if any(s not in missing for s in asked_subjects):
             missing = [m for m in missing if m not in subjects or
@@ -1260,7 +1275,11 @@ _ROLE = re.compile(
     r"officials?|supervisors?|inspectors?|diplomats?|attach[eé]s?|advis[eo]rs?|analysts?|"
     r"trainers?|students?|journalists?|researchers?|economists?|managers?|directors?|"
     r"negotiators?|lawyers?|consultants?|staffers?|planners?|engineers?)\b[^.?!]{0,80}?"
-    r"\b(at|in|on|for|from|between|with)\b", re.IGNORECASE)
+    r"\b(at|in|on|for|from|between|with)\b"
+    # "I look after member services at a small chamber of commerce in Tartu"
+    r"|^\W*(i|we)\s+(work|look after|run|manage|head|lead|handle|coordinate|advise|cover|staff|"
+    r"chair|teach|represent|answer for)\b[^.?!]{0,80}?\b(at|in|for|from|between|with)\b",
+    re.IGNORECASE)
 
 
 def _named_only_in(subject: str, role: str, rest: str) -> bool:
@@ -1281,7 +1300,10 @@ _PROJECT = (r"\b(compacts?|loans?|railways?|ports?|projects?|programmes?|program
 _POST = r"(mission|consulate|embassy|office|delegation|bureau|desk|team|post|representation)"
 _GATHERING = (r"\b(meets?|meeting|conference|summit|workshop|seminar|forum|session|module|course|"
               r"round|talks|posted|based|stationed|visit|trip|consulate|embassy|mission|office|"
-              r"delegation)\b[^.?!,;:]{0,40}\b(in|at)\s+(the\s+)?$")
+              r"delegation|"
+              # where disputes are lodged: "both sides have lodged complaints in Geneva" (the WTO)
+              r"complaints?|disputes?|cases?|challenges?|lodged|filed|brought|litigat\w*)\b"
+              r"[^.?!,;:]{0,40}\b(in|at)\s+(the\s+)?$")
 
 
 _ASKS_ABOUT = re.compile(r"\W*(what|who|how|when|why|which|where|did|does|was|were|is|are|has|"
@@ -1427,6 +1449,7 @@ def _related_patterns() -> tuple[re.Pattern, ...]:
             # two parties of a deal, also when the question then compares it with another
             re.compile(rf"(?<![\w])({alternatives})\s+and\s+(?:the\s+)?({alternatives})\s+"
                        rf"(?:have\s+|had\s+|did\s+)?(?:agree|agreed|sign|signed|conclude|concluded|"
+                       rf"settle|settled|"
                        rf"negotiate|negotiated|strike|struck|reach|reached)\b"))
 
 
@@ -1482,6 +1505,15 @@ def _opener_before_names(subject: str, question: str, familiar) -> bool:
     return all(_generic(w) for w in words[1:])
 
 
+def _compound_of_words(subject: str, familiar) -> bool:
+    """A hyphenated run of everyday words and common acronyms ("the NGO-union-business advisory
+    panel"): a description, not a name."""
+    parts = [p for p in re.split(r"[‐-―−-]", subject) if p]
+    return len(parts) >= 2 and " " not in subject and any(p.islower() for p in parts) and all(
+        p.upper() in _GENERIC_ACRONYMS if p.isupper() else p.islower() and familiar(p)
+        for p in parts)
+
+
 def knowledge_date(documents: dict[str, dict]) -> date | None:
     """The latest `last_reviewed` among the curated documents: what the knowledge base knows."""
     dates = []
@@ -1501,6 +1533,10 @@ _AGREEMENT_WORDS = re.compile(r"\b(agreements?|FTA|EPA|CEPA|treaty|treaties|acco
 _TRADE_DEAL = re.compile(r"(FTA|EPA|CEPA|CECA|BIT|CETA|free trade|trade|(comprehensive )?"
                          r"(economic )?partnership agreement|(bilateral )?investment)\b",
                          re.IGNORECASE)
+
+
+_NAMED_DEAL = re.compile(r"\b(FTA|EPA|CEPA|CECA|BIT|(?i:free trade agreement|economic partnership "
+                         r"agreement))\b")
 
 
 def mentions_agreement(question: str) -> bool:
@@ -1535,7 +1571,7 @@ def coverage_verdict(question: str, retrieval, known: date | None,
         missing = [m for m in missing if not (_opens_sentences_only(m, question) and all(
             part in _BRITISH or familiar(part) for part in re.split(r"[‐-―−-]", m.lower())
             if part))
-            and not _opener_before_names(m, question, familiar)]
+            and not _opener_before_names(m, question, familiar) and not _compound_of_words(m, familiar)]
         missing += [w for w in unfamiliar_words(question, familiar) if w not in missing]
     if missing:
         return Verdict("not_covered", "", missing)
