@@ -309,8 +309,9 @@ class SentenceEmbeddings(Embeddings):
 
     def misspells_common_word(self, word: str) -> bool:
         """A slip in an everyday word the tokenizer holds whole ("diffrence", "tarrif",
-        "cumulaton"): at least five letters and close to one of its whole words of that
-        length give or take two (difflib ratio >= 0.83, which "tarrif" and "tariff" reach)."""
+        "cumulaton"): at least five letters and close to one of its whole words with the same first
+        letter and a length within one (difflib ratio >= 0.83, which "tarrif" and "tariff"
+        reach; "lapsset" is not "asset")."""
         word = word.lower()
         if len(word) < 5 or not word.isalpha():
             return False
@@ -322,8 +323,8 @@ class SentenceEmbeddings(Embeddings):
                 if len(w) >= 4 and w.isalpha() and w.islower():
                     by_length.setdefault(len(w), []).append(w)
             self._words_by_length = by_length
-        near = [w for n in range(len(word) - 2, len(word) + 3)
-                for w in self._words_by_length.get(n, ())]
+        near = [w for n in range(len(word) - 1, len(word) + 2)
+                for w in self._words_by_length.get(n, ()) if w[0] == word[0]]
         return bool(difflib.get_close_matches(word, near, n=1, cutoff=0.83))
 
     def embed_sentences(self, texts: list[str]) -> np.ndarray:

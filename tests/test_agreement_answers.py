@@ -78,3 +78,16 @@ def test_two_agreements_compared_with_a_citation_or_not_addressed_in_every_cell(
 def test_an_off_topic_question_is_still_refused_with_treaty_texts_indexed(library):
     answer = library.ask("Who won the 2018 FIFA World Cup final and what was the score?")
     assert answer.refused and answer.citations == []
+
+
+@needs_tota
+def test_what_came_of_an_agreement_known_only_by_its_text_is_refused_plainly(library):
+    """The articles say what was agreed, not what followed: asked what the Japan–Mexico
+    agreement achieved, with no curated document on that pair, the answer says so instead
+    of quoting articles; asked what it says, the articles answer."""
+    answer = library.ask("What did the Japan–Mexico agreement achieve for supporting industries?")
+    assert answer.refused and answer.reason == "not_covered", answer.answer[:300]
+    assert "holds only the treaty text" in answer.answer
+    assert any("Japan" in m and "Mexico" in m for m in answer.missing), answer.missing
+    said = library.ask("What does the Japan–Mexico agreement say about supporting industries?")
+    assert not said.refused, said.answer

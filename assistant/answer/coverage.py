@@ -1514,6 +1514,31 @@ def _compound_of_words(subject: str, familiar) -> bool:
         for p in parts)
 
 
+def _names_missing(question: str, evidence: list[ScoredPassage], familiar) -> list[str]:
+    """The subjects a question names that the evidence does not mention (missing_subjects),
+    less everyday words read as names."""
+    missing = missing_subjects(question, evidence) if evidence else salient_subjects(question)
+    if familiar is not None:
+        # "Apart from...", "Colleagues keep citing...", "Lorries wait...": an everyday word
+        # capitalised only because it opens a sentence is not a name.
+        missing = [m for m in missing if not (_opens_sentences_only(m, question) and all(
+            part in _BRITISH or familiar(part) for part in re.split(r"[‐-―−-]", m.lower())
+            if part)) and not _opener_before_names(m, question, familiar) and
+            not _compound_of_words(m, familiar)]
+        missing += [w for w in unfamiliar_words(question, familiar) if w not in missing]
+    return missing
+
+
+# What came of an agreement, which its text cannot say.
+_OUTCOME = re.compile(
+    r"\b(achiev\w*|results?|outcomes?|impacts?|effects?|worked out|work out|in practice|"
+    r"what happened|happened (to|after)|why did|did\b.{0,60}\b(rise|fall|grow|increase|decrease|"
+    r"drop|jump|improve|work|succeed|fail)|how did\b.{0,80}\b(fare|perform|turn out|work out|"
+    r"play out|cope)|utili[sz]\w+|take-?up|uptake|pass(ed)?\b.{0,20}\bexams?)\b",
+    re.IGNORECASE)
+TREATY_TEXT_ONLY = "treaty text only"
+
+
 def knowledge_date(documents: dict[str, dict]) -> date | None:
     """The latest `last_reviewed` among the curated documents: what the knowledge base knows."""
     dates = []
@@ -1564,17 +1589,18 @@ def coverage_verdict(question: str, retrieval, known: date | None,
     treaties = retrieval.agreements if retrieval.agreements_first or \
         asks_about_agreements(question) else []
     evidence = retrieval.candidates + treaties
-    missing = missing_subjects(question, evidence) if evidence else salient_subjects(question)
-    if familiar is not None:
-        # "Apart from...", "Colleagues keep citing...", "Lorries wait...": an everyday word
-        # capitalised only because it opens a sentence is not a name.
-        missing = [m for m in missing if not (_opens_sentences_only(m, question) and all(
-            part in _BRITISH or familiar(part) for part in re.split(r"[‐-―−-]", m.lower())
-            if part))
-            and not _opener_before_names(m, question, familiar) and not _compound_of_words(m, familiar)]
-        missing += [w for w in unfamiliar_words(question, familiar) if w not in missing]
+    missing = _names_missing(question, evidence, familiar)
     if missing:
         return Verdict("not_covered", "", missing)
+    # Named only in treaty texts, asked what came of it ("why did so few Filipino nurses pass
+    # the exam under the Japan–Philippines EPA?"): articles say what was agreed, not what
+    # followed. (Only when a treaty library is indexed; a curated document about the pair
+    # answers as before.)
+    if treaties and _OUTCOME.search(question):
+        curated = [p for p in retrieval.candidates if p.metadata.get("doc_type") != "agreement"]
+        only_in_treaties = _names_missing(question, curated, familiar)
+        if only_in_treaties:
+            return Verdict("not_covered", TREATY_TEXT_ONLY, only_in_treaties)
     when = time_scope(question, known)
     if not retrieval.relevant and not (when and evidence and (
             salient_subjects(question) or not written_in_english(question))):

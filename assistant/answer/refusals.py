@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..escaping import markdown_text
 from ..prompts import REFUSAL, TOPIC_QUESTIONS
 from ..retrieval import Retrieval
-from .coverage import Verdict
+from .coverage import TREATY_TEXT_ONLY, Verdict
 
 ASSISTANT_DOES = ("This assistant answers questions about designing bilateral economic "
                   "partnerships with cited passages from its knowledge base of guidance and real "
@@ -58,6 +58,9 @@ def reason_sentence(verdict: Verdict, knowledge_date: str | None = None) -> str:
     """The one plain sentence the page shows above any nearest material."""
     if verdict.reason == "not_covered":
         missing = " or ".join(markdown_text(m) for m in verdict.missing) or "this subject"
+        if verdict.message == TREATY_TEXT_ONLY:
+            return (f"The knowledge base holds only the treaty text on {missing}: it has no "
+                    "material on what came of it.")
         return f"The knowledge base has no material on {missing}."
     if verdict.reason == "out_of_date":
         when = f" was last reviewed on {knowledge_date}" if knowledge_date else " has a review date"
