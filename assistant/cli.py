@@ -191,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     eval_p.add_argument("--json", action="store_true")
     eval_p.add_argument("--split", choices=["dev", "dev-b", "dev-c", "dev-d", "dev-e", "dev-f",
                                             "dev-g", "dev-h", "dev-i", "dev-j", "dev-k", "dev-l",
-                                            "dev-m", "dev-n", "dev-o", "test"],
+                                            "dev-m", "dev-n", "dev-o", "dev-p", "test"],
                         default="test", help="half of the coverage and quality sets (every dev "
                         "half is for tuning, test for reporting; a split runs whichever of the "
                         "two sets has it)")

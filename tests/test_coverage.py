@@ -812,3 +812,9 @@ def test_labs_firms_verse_in_indonesian_dutch_rules_a_requested_subject_and_a_pa
         kb, question, reason):
     answer = kb.ask(question)
     assert answer.refused and answer.reason == reason, (answer.reason, answer.answer[:200])
+
+
+def test_the_spanish_word_for_an_fta_is_not_a_missing_name(kb):
+    answer = kb.ask("¿Qué enseña el TLC entre Chile y China sobre la dependencia de un solo "
+                    "mercado para las cerezas?")
+    assert not answer.refused, (answer.reason, answer.missing)
