@@ -818,3 +818,11 @@ def test_the_spanish_word_for_an_fta_is_not_a_missing_name(kb):
     answer = kb.ask("¿Qué enseña el TLC entre Chile y China sobre la dependencia de un solo "
                     "mercado para las cerezas?")
     assert not answer.refused, (answer.reason, answer.missing)
+
+
+def test_someones_payments_to_a_country_no_evidence_mentions_are_not_covered(kb):
+    """Norway's results payments are covered for Indonesia; "Norway's forest payments to
+    Suriname" are not, though the Indonesian case answers the words."""
+    answer = kb.ask("Tell me about Norway's forest payments to Suriname. How were they verified?")
+    assert answer.refused and answer.reason == "not_covered", answer.answer[:200]
+    assert "Suriname" in answer.missing

@@ -1297,7 +1297,8 @@ _GAINS = (r"(get|gain|sign|agree|receive|pay|win|lose|obtain|secure|negotiate|co
           r"benefit|spend|borrow|lend|invest|build|achieve|offer|export|import)")
 _PROJECT = (r"\b(compacts?|loans?|railways?|ports?|projects?|programmes?|programs?|corridors?|"
             r"deals?|agreements?|pacts?|treat(y|ies)|grants?|plants?|refinery|refineries|mines?|"
-            r"dams?|bridges?|zones?|parks?)")
+            r"dams?|bridges?|zones?|parks?|payments?|aid|funding|lending|investments?|"
+            r"credit lines?)")
 _POST = r"(mission|consulate|embassy|office|delegation|bureau|desk|team|post|representation)"
 _GATHERING = (r"\b(meets?|meeting|conference|summit|workshop|seminar|forum|session|module|course|"
               r"round|talks|posted|based|stationed|visit|trip|consulate|embassy|mission|office|"
