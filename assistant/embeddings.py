@@ -282,12 +282,16 @@ class SentenceEmbeddings(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]
 
+    def vocabulary(self) -> dict:
+        """The tokenizer's vocabulary, read once."""
+        if self._vocabulary is None:
+            self._vocabulary = self.tokenizer.get_vocab()
+        return self._vocabulary
+
     def is_common_word(self, word: str) -> bool:
         """A word (or its singular) the model's tokenizer holds whole: everyday English and the
         best-known names, as opposed to rare names it spells in pieces ("chan ##ca ##y")."""
-        if self._vocabulary is None:
-            self._vocabulary = self.tokenizer.get_vocab()
-        vocabulary = self._vocabulary
+        vocabulary = self.vocabulary()
         word = word.lower()
         singular = word[:-3] + "y" if word.endswith("ies") else word
         if word in _NO_APOSTROPHE:
@@ -308,18 +312,16 @@ class SentenceEmbeddings(Embeddings):
                    for i in range(4, len(word) - 3))
 
     def misspells_common_word(self, word: str) -> bool:
-        """A slip in an everyday word the tokenizer holds whole ("diffrence", "tarrif",
-        "cumulaton"): at least five letters and close to one of its whole words with the same first
-        letter and a length within one (difflib ratio >= 0.83, which "tarrif" and "tariff"
-        reach; "lapsset" is not "asset")."""
+        """A slip in an everyday word the tokenizer holds whole ("diffrence", "tarrif"; not
+        "cumulaton", as "cumulation" is not one of its words): at least five letters and close
+        to one of its whole words with the same first letter and a length within one (difflib
+        ratio >= 0.83, which "tarrif" and "tariff" reach; "lapsset" is not "asset")."""
         word = word.lower()
         if len(word) < 5 or not word.isalpha():
             return False
         if self._words_by_length is None:
-            if self._vocabulary is None:
-                self._vocabulary = self.tokenizer.get_vocab()
             by_length: dict[int, list[str]] = {}
-            for w in self._vocabulary:
+            for w in self.vocabulary():
                 if len(w) >= 4 and w.isalpha() and w.islower():
                     by_length.setdefault(len(w), []).append(w)
             self._words_by_length = by_length

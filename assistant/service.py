@@ -309,7 +309,7 @@ class Assistant:
         if at < len(terms) and terms[at].startswith(stems[0]):
             return True
         return bool(difflib.get_close_matches(stems[0], terms, n=1, cutoff=0.85)) or \
-            self.embeddings.misspells_common_word(word)  # "tarrif", "cumulaton"
+            self.embeddings.misspells_common_word(word)  # "tarrif", "diffrence"
 
     def check_question(self, question: str) -> str:
         question = (question or "").strip()

@@ -61,11 +61,10 @@ RANKER: dict[str, tuple[float, float, float]] = {  # feature: (weight, mean, spr
     "asks_problems": (-0.086, 0.0080, 0.0892),
 }
 FIT_SCALE = 0.05
-# A question about a case: the labelled questions about that case vote for its sections, in the
-# "votes" feature (sections.SectionModel.case_votes). The ranker retrained with them (2026-12-07)
+# For a question about a case, the "votes" feature holds the votes of the labelled questions about
+# that case (sections.SectionModel.case_votes). The ranker retrained with them (2026-12-07)
 # scored no better held out (mean precision 0.908 against 0.917 with the weights above), so the
 # weights stay.
-CASE_VOTES = True
 
 
 def fit_features(question: str, q, passages: list[ScoredPassage], lexical, weights: dict,
@@ -86,7 +85,7 @@ def fit_features(question: str, q, passages: list[ScoredPassage], lexical, weigh
     if top_doc and top_doc.startswith("case-studies/") and sections is not None and q is not None:
         # a question about a case: guidance votes would only pull away from it; the questions
         # asked about that case say which of its sections answers
-        asked = sections.case_votes(q, top_doc) if CASE_VOTES else {}
+        asked = sections.case_votes(q, top_doc)
     kinds = sections.kind(q, question, top_doc) if sections is not None and q is not None else {}
     adapter = sections.adapter(lexical) if sections is not None and q is not None else None
     qa = adapt(q, adapter) if adapter is not None else q
