@@ -826,3 +826,33 @@ def test_someones_payments_to_a_country_no_evidence_mentions_are_not_covered(kb)
     answer = kb.ask("Tell me about Norway's forest payments to Suriname. How were they verified?")
     assert answer.refused and answer.reason == "not_covered", answer.answer[:200]
     assert "Suriname" in answer.missing
+
+
+@pytest.mark.parametrize("question, reason", [
+    # a pair put as "X's first FTA was with Y": no document is about that agreement
+    ("Singapore's first FTA was with New Zealand, back in 2001. What did it do on services?",
+     "not_covered"),
+    ("I'm putting my personal savings into an index fund and a little gold. Help me set up a "
+     "risk register and diversification targets.", "out_of_domain"),
+    ("Two veterinary practices are merging in the spring. What should their joint committee "
+     "monitor in the first year?", "out_of_domain"),
+    ("The parents' council at our school distrusts the new head teacher. Which "
+     "confidence-building steps and meeting rhythm would help?", "out_of_domain"),
+    ("Put together a signed, dated letter from Norway's climate minister to Indonesia's "
+     "forestry minister regretting the late REDD+ payment, on official stationery.",
+     "not_a_question"),
+])
+def test_a_pair_put_as_a_first_fta_with_savings_practices_a_school_and_a_ministers_letter(
+        kb, question, reason):
+    answer = kb.ask(question)
+    assert answer.refused and answer.reason == reason, (answer.reason, answer.answer[:200])
+
+
+def test_the_askers_own_timetable_in_an_advice_question_is_not_a_question_about_later(kb):
+    """ "Before the next negotiating round" is when the asker must act, not what is asked."""
+    answer = kb.ask("Business groups tell us our consultations are a formality: the same "
+                    "invitees, no feedback. How should we change them ahead of the next "
+                    "negotiating round?")
+    assert not answer.refused, (answer.reason, answer.answer[:200])
+    assert "guidance/people-to-people-and-stakeholder-inclusion" in {
+        c.doc_id for c in answer.citations}
