@@ -58,7 +58,8 @@ INTENTS = {
                   ("financing", "financial", "finance")),
     "results": (r"results?|outcomes?|achiev|impact|effects?|worked|deliver|happened",
                 ("results",)),
-    "lessons": (r"\blearn|lessons?|takeaways?|apply (this|that|it) to|for our own",
+    "lessons": (r"\blearn|lessons?|takeaways?|apply (this|that|it) to|for our own|"
+                r"\bwhat (does|did|do|can) .{0,80}\b(teach|taught)|\bteach(es)? us\b",
                 ("lessons",)),
     "metrics": (r"indicators?|metrics?|kpis?|measure|report to (the )?(minister|parliament)|"
                 r"baselines?|track progress", ("indicator", "measur", "metrics", "monitor")),
