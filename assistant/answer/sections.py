@@ -52,13 +52,15 @@ from .requests import softmax_regression
 INTENTS = {
     "problems": (r"went wrong|go wrong|gone wrong|problems?|criticis|controvers|contested|"
                  r"contentious|objections?|opposition|fail|mistakes?|risks?|pitfalls?|downsides?|"
-                 r"backlash|concerns?|weakness|avoid|watch out|traps?",
+                 r"backlash|concerns?|weakness|avoid|watch out|traps?|troubles?|struggl|setbacks?|"
+                 r"stall|derail",
                  ("problems and criticism", "pitfalls", "risk", "criticism")),
     "financing": (r"financ|funded|funding|paid for|pay for|loans?|lend|lender|debt|money|capital",
                   ("financing", "financial", "finance")),
     "results": (r"results?|outcomes?|achiev|impact|effects?|worked|deliver|happened",
                 ("results",)),
-    "lessons": (r"\blearn|lessons?|takeaways?|apply (this|that|it) to|for our own|"
+    "lessons": (r"\blearn|lessons?|takeaways?|take away|draw from|apply (this|that|it) to|"
+                r"for our own|"
                 r"\bwhat (does|did|do|can) .{0,80}\b(teach|taught)|\bteach(es)? us\b",
                 ("lessons",)),
     "metrics": (r"indicators?|metrics?|kpis?|measure|report to (the )?(minister|parliament)|"
