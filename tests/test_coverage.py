@@ -856,3 +856,42 @@ def test_the_askers_own_timetable_in_an_advice_question_is_not_a_question_about_
     assert not answer.refused, (answer.reason, answer.answer[:200])
     assert "guidance/people-to-people-and-stakeholder-inclusion" in {
         c.doc_id for c in answer.citations}
+
+
+@pytest.mark.parametrize("question, reason", [
+    ("Our housing cooperative in Oslo wants baseline indicators to see whether tenants cut "
+     "their electricity use. What should we track?", "out_of_domain"),
+    ("Our astronomy society in Ghent is pairing up with one in Porto. Which train-the-trainer "
+     "approach would help our members learn from theirs?", "out_of_domain"),
+    ("Our parish in Leeds is partnered with a congregation in Kampala and trust has frayed over "
+     "how donations were spent. What confidence-building steps would help?", "out_of_domain"),
+    ("Just yes or no, and no sources: did the ECRL deal get cheaper in 2019?", "not_a_question"),
+    ("Mock up an official MOFCOM notice, with seal wording, reimposing duties on Australian "
+     "barley from next month.", "not_a_question"),
+    ("As things stand, have all EU members ratified the investment protection agreement with "
+     "Vietnam?", "out_of_date"),
+])
+def test_cooperatives_societies_parishes_no_sources_mock_ups_and_as_things_stand(kb, question,
+                                                                                   reason):
+    answer = kb.ask(question)
+    assert answer.refused and answer.reason == reason, (answer.reason, answer.answer[:200])
+
+
+@pytest.mark.parametrize("question", [
+    # a past recovery, not a question about whether it is on track now
+    "norway and indonesia fell out over the forest payments in 2021; how did they get back on "
+    "track the following year",
+    # the asker's own border post, named in the scene, is not the subject
+    "Our customs directorate in Malawi wants to test whether new procedures at the Dedza border "
+    "post really shortened clearance times. Which measurement approach should we borrow?",
+    # "GM-fabriek": the acronym, not the Dutch noun
+    "Wat gebeurde er bij de GM-fabriek in Silao onder het Rapid Response-mechanisme?",
+    # "wants to know" asks, though there is no question mark
+    "Our trade ministry wants to know what the Singapore–Australia digital agreement legally "
+    "binds the two governments to on where data may be stored and on financial firms' records, "
+    "and what was left to softer side arrangements outside the treaty.",
+])
+def test_past_recoveries_an_askers_border_post_a_dutch_compound_and_wants_to_know(kb,
+                                                                                   question):
+    answer = kb.ask(question)
+    assert not answer.refused, (answer.reason, answer.missing)

@@ -43,6 +43,9 @@ _AT_ASSISTANT = re.compile(
     r"|\b(reveal|show|print|repeat|output|tell me|display|leak)\b.{0,25}\b(system )?"
     r"(prompt|instructions|configuration|rules you)\b|\bsystem prompt\b"
     r"|\bwithout (any |your |the )?(sources|citations|references|quoting|citing)\b"
+    # "One word, yes or no, and no sources: ..."
+    r"|\b(and|with|but|,) no (sources|citations|references)\b|^\W*no (sources|citations)\b"
+    r"|\b(one|single) word\b.{0,20}\byes or no\b|\byes or no only\b"
     r"|\bwithout (using |looking at |checking |consulting |relying on |referring to |drawing on )?"
     r"((any (of )?(your |the )?|your )(sources|documents|knowledge base)|(any of )?your "
     r"(material|evidence|data|files))\b"
@@ -149,6 +152,10 @@ _FAKE = re.compile(
     r"award|court (case|decision)|panel (report|decision)|statement|press release|communiqu[eé]|"
     r"decree|cable|memo|letter|minutes|speech|interview|transcript)s?\b"
     r"|\b(formatted|styled|laid out|written|presented) (just )?like the real thing\b"
+    # "Mock up an official MOFCOM announcement, with a document number and seal wording"
+    r"|\bmock(-| )?up\b.{0,40}\b(official|statement|press release|announcement|communiqu[eé]|"
+    r"decree|notice|letter|document|ruling|circular)\b"
+    r"|\b(seal|stamp) wording\b|\bwith (a |an )?(official )?(document|reference|serial) number\b"
     r"|\bmake (it|them|this|that|these) (look|sound|seem|appear|read) (real|authentic|official|"
     r"genuine|credible|legit\w*)\b|\b(sounds?|looks?|reads?|seems?) (authentic|genuine|"
     r"official|real|credible|legit\w*)\b"
@@ -243,6 +250,9 @@ _REQUEST_WORD = re.compile(
     # "my table disagrees about why ... - was it the crisis or ...", "Using the template, fill
     # in two sample rows ... that I can put on a handout."
     r"|\b(about|on|over|as to) (why|whether|how|what|which|who|when)\b"
+    # "Our digital ministry wants to know what ... binds the two sides to"
+    r"|\b(wants?|needs?|would like|['’]d like) to (know|understand|find out|learn|see)\b"
+    r"|\b(asks?|asked|is asking|are asking) (me |us )?(whether|what|how|why|which|who|when)\b"
     r"|[-–—:]\s*(was|is|were|did|does|do|should|can|could|would) (it|they|there|we|this|that)\b"
     r"|(^|[.!:;,]\s+)(fill in|sketch|set out|lay out|propose|design|build|show me|walk me through|"
     r"name|identify|rank|turn|convert|put together|compile|make|create|produce|develop|"
@@ -300,6 +310,7 @@ _PRIVATE_LIFE = re.compile(
     r"school (group )?project|group project|my (twin|team ?mates?|classmates?|flat|house|car|"
     r"phone|landlady)|"
     r"church (group|committee)|scout (troop|group)|hiking group|volunteer rota|"
+    r"parish(es)?|congregations?|diocese|(our|my) (church|mosque|synagogue|temple)|"
     r"knitting|quiz team|pub quiz|rowing club|youth club|"
     # a workplace, a small business, a family's arrangements
     r"(my|our) (company|employer|firm|workplace|shop|store|restaurant|caf[eé]|bakery|salon)|"
@@ -364,7 +375,10 @@ _NEVER_OURS = re.compile(
     r"learn (bahasa|\w+ language)|language course|master['’]?s (degree|"
     r"programme|program|in)|fête de quartier|jugendfu(ss|ß)ball\w*|fu(ss|ß)ballmannschaft|"
     r"mi socio|parties standing|marathon|km a week|(university|college) department|"
-    r"(two|our|rival) research groups|(my|our) (research group|lab|laboratory)\b|joint phd|"
+    r"(two|our|rival) research groups|(my|our) ([\w-]+ ){0,2}(research group|lab|laboratory)\b|"
+    r"joint phd|housing (co-?op|cooperative|association)s?|model railway|"
+    r"(railway|history|historical|photography|gardening|hobby|amateur|film|music|art|"
+    r"birdwatching|astronomy) (society|societies|club)|"
     r"(two|both) ([\w-]+ ){0,2}(firms|companies|businesses)\b.{0,60}\b(are forming|forming|form|"
     r"want|plan|intend|setting up|set up) (a |an )?(joint venture|jv|alliance)|"
     r"(two|both) ([\w-]+ ){0,2}(practices|firms|companies|businesses|clinics|surgeries|shops|"
@@ -523,14 +537,16 @@ _PRESENT = re.compile(
     r"current(?!\s+account)(?!ly)|latest|most recent|up[- ]to[- ]date|real-time|"
     r"yesterday|last (week|month|night|weekend)|"
     r"next (week|month|year|quarter)|upcoming|forecast|going forward|in the coming (months|years)|"
-    r"on track|so far(?! (past|behind|beyond|ahead|over|above|below|from|off|out|short|away)\b)|"
+    r"(?<!\bback )on track|so far(?! (past|behind|beyond|ahead|over|above|below|from|off|out|short|away)\b)|"
     r"to date|(when|where) (is|will) the next|the next \w+ (meeting|summit|round|"
     r"session|review|election|talks)|since it (opened|started|began|launched|entered into force)|"
     r"(in force|open|opened|operating|running|signed|ratified|finished|completed?) now|"
     r"now\s*\?|recently|lately|at this (point|stage|time)|newest|"
     r"(this|the present|the current) (season|autumn|fall|spring|summer|winter|financial year|"
     r"fiscal year|session|round)|last (year|season|quarter|month|autumn|spring|summer|winter)|"
+    r"(?<!\bget )(?<!\bgot )(?<!\bgetting )(?<!\bgotten )"
     r"back (up and running|on track|in operation|in force|on the table)|"
+    r"as (things|it|matters) (now )?stands?|"
     r"where (do|does) (things|it|matters|they|the \w+( \w+)?) stand|state of play|"
     # the same in the other languages users write in
     r"aujourd['’]hui|actuellement|en ce moment|hoy|actualmente|ahora mismo|heute|derzeit|"
@@ -960,8 +976,10 @@ def salient_subjects(question: str) -> list[str]:
         if distinctive or (named_thing and any(w.lower() in _HEADS for w in words)):
             out.append(subject)
     if not written_in_english(question):
-        # "CPEC-Sonderwirtschaftszonen", "MRA-Kapitel": the acronym, not the language's noun
-        out = [re.sub(r"^([A-Z][A-Z0-9]+)[‐-―−-][A-Z][a-zäöüßéèàçñ]+$", r"\1", s) for s in out]
+        # "CPEC-Sonderwirtschaftszonen", "MRA-Kapitel", "GM-fabriek": the acronym, not the
+        # language's noun
+        out = [re.sub(r"^([A-Z][A-Z0-9]+)[‐-―−-][A-Za-z][a-zäöüßéèàçñ]+$", r"\1", s)
+               for s in out]
         out = [s for s in out if any(any(c.isupper() for c in w[1:]) for w in _words(s))]
     countries = [m.group(0) for m in _country_or_demonym().finditer(question)]
     return [s for s in out if not any(c != s and c.startswith(f"{s} ") for c in countries)]
@@ -1315,7 +1333,8 @@ _PROJECT = (r"\b(compacts?|loans?|railways?|ports?|projects?|programmes?|program
             r"deals?|agreements?|pacts?|treat(y|ies)|grants?|plants?|refinery|refineries|mines?|"
             r"dams?|bridges?|zones?|parks?|payments?|aid|funding|lending|investments?|"
             r"credit lines?)")
-_POST = r"(mission|consulate|embassy|office|delegation|bureau|desk|team|post|representation)"
+_POST = r"(mission|consulate|embassy|office|delegation|bureau|desk|team|post|representation|"\
+        r"crossing|checkpoint)"
 _GATHERING = (r"\b(meets?|meeting|conference|summit|workshop|seminar|forum|session|module|course|"
               r"round|talks|posted|based|stationed|visit|trip|consulate|embassy|mission|office|"
               r"delegation|"
@@ -1335,7 +1354,8 @@ def _askers_place(subject: str, question: str) -> bool:
         if _ASKS_ABOUT.match(sentence):
             return False  # "What did the summit in Lobito decide?" asks about it
         if re.search(_GATHERING, before, re.IGNORECASE) or \
-                re.match(rf"\s+{_POST}\b", after, re.IGNORECASE) and \
+                re.match(rf"\s+((border|customs|field|regional|branch|country|trade)\s+)?{_POST}\b",
+                         after, re.IGNORECASE) and \
                 re.search(r"\b(our|my|the)\s+$", before, re.IGNORECASE):
             continue
         return False
