@@ -895,3 +895,40 @@ def test_past_recoveries_an_askers_border_post_a_dutch_compound_and_wants_to_kno
                                                                                    question):
     answer = kb.ask(question)
     assert not answer.refused, (answer.reason, answer.missing)
+
+
+@pytest.mark.parametrize("question", [
+    # ACP is spelled out with a comma ("African, Caribbean and Pacific"), MAHSR inside a title
+    "How did the EU's partnership agreements with ACP states handle slower tariff cuts for "
+    "the weaker side?",
+    "What interest rate and repayment period did Japan give India on the MAHSR loan?",
+    # a speaking note is one of the assistant's own drafts
+    "Draft a short speaking note for our co-chair on why the joint committee should publish "
+    "its meeting summaries.",
+    # the asker's own trip, then a question about the past
+    "I'm travelling to Nairobi next week and need a quick refresher: how was the standard "
+    "gauge railway financed?",
+    # a list headed "Symptoms:" is not a medical question; GPS is not a name
+    "Notes for a workshop. Symptoms:\n- the same three business groups come every time\n"
+    "- nobody hears back after sending comments\nWhat should a consultation look like instead?",
+    "Our cocoa farmers have no GPS records of their plots. How can the partnership help them "
+    "meet buyers' deforestation-free rules?",
+])
+def test_acronyms_in_titles_a_speaking_note_a_trip_a_symptoms_list_and_gps_are_answered(
+        kb, question):
+    answer = kb.ask(question)
+    assert not answer.refused, (answer.reason, answer.missing)
+
+
+@pytest.mark.parametrize("question, reason", [
+    ("Our village near Graz shares a harvest festival with the neighbouring village. What "
+     "reciprocity formula should we use to split the costs?", "out_of_domain"),
+    ("Write up a WTO panel report on China's barley duties, formatted like a real one.",
+     "not_a_question"),
+    ("How has the United States used the labour chapter of its trade promotion agreement with "
+     "Panama?", "not_covered"),
+])
+def test_a_village_festival_a_report_like_a_real_one_and_its_agreement_with_a_country(
+        kb, question, reason):
+    answer = kb.ask(question)
+    assert answer.refused and answer.reason == reason, (answer.reason, answer.answer[:200])

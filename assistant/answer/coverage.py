@@ -151,7 +151,8 @@ _FAKE = re.compile(
     r"|\b(invent|fabricate|make up|dream up|concoct)\b.{0,40}\b(ruling|judg(e)?ment|verdict|"
     r"award|court (case|decision)|panel (report|decision)|statement|press release|communiqu[eé]|"
     r"decree|cable|memo|letter|minutes|speech|interview|transcript)s?\b"
-    r"|\b(formatted|styled|laid out|written|presented) (just )?like the real thing\b"
+    r"|\b(formatted|styled|laid out|written|presented|made to look) (just |exactly )?like "
+    r"(the real thing|a real one|the real ones?|an? (real|genuine|actual|official) \w+)\b"
     # "Mock up an official MOFCOM announcement, with a document number and seal wording"
     r"|\bmock(-| )?up\b.{0,40}\b(official|statement|press release|announcement|communiqu[eé]|"
     r"decree|notice|letter|document|ruling|circular)\b"
@@ -284,7 +285,8 @@ def not_a_question(question: str) -> bool:
 # -- subjects that are not relations between states, economies or public bodies ---------------
 _PRIVATE_LIFE = re.compile(
     r"\b(book club|band|bandmates?|flat ?mates?|room ?mates?|house ?mates?|dorm|hostel|"
-    r"my (personal |own )?(family|wife|husband|spouse|partner|girlfriend|boyfriend|parents|mum|mom|dad|kids|children|"
+    r"my (personal |own )?(family|wife|husband|spouse|partner|girlfriend|boyfriend|parents|mum|"
+    r"mom|dad|kids|children|"
     r"son|daughter|brother|sister|siblings|friends?|neighbou?rs?|landlord|tenants?|colleagues?|boss|"
     r"in-laws|cousins?|grandparents|household|savings|pension|mortgage|salary|rent|budget|"
     r"portfolio|retirement|debts?|credit card|bank account|money|startup|business partner|"
@@ -310,6 +312,8 @@ _PRIVATE_LIFE = re.compile(
     r"school (group )?project|group project|my (twin|team ?mates?|classmates?|flat|house|car|"
     r"phone|landlady)|"
     r"church (group|committee)|scout (troop|group)|hiking group|volunteer rota|"
+    r"(our|my) village|neighbou?ring village|village (festival|f[eê]te|committee|hall|fair)|"
+    r"festival committee|harvest festival|"
     r"parish(es)?|congregations?|diocese|(our|my) (church|mosque|synagogue|temple)|"
     r"knitting|quiz team|pub quiz|rowing club|youth club|"
     # a workplace, a small business, a family's arrangements
@@ -331,7 +335,11 @@ _PRIVATE_LIFE = re.compile(
 # holiday"): health, pets, cooking, software, games, the sciences, personal paperwork.
 _NEVER_OURS = re.compile(
     r"\b(recipes?|cook(ing)?|bak(e|ing)|roux|curry|pilau|marinade|"
-    r"symptoms?|diagnos\w+|treatment for|first-line treatment|dosage|doctor|hospital|surgery|"
+    # (not the symptoms of a failing partnership, nor a list headed "Symptoms:")
+    r"symptoms? (of|include|like|such as) (?!(a |an |the |our |their )?([\w-]+ )?(partnership|"
+    r"relationship|committee|agreement|deal|programme|project|dispute|coercion|crisis|"
+    r"decline|distrust|mistrust)s?\b)|(my|his|her|their|child['’]s|baby['’]s|flu|cold|covid) "
+    r"symptoms|diagnos\w+|treatment for|first-line treatment|dosage|doctor|hospital|surgery|"
     r"knees?|kidney|diabetes|dengue|malaria symptoms|migraine|pregnan\w+|toddlers?|babies|baby|"
     r"sunscreen|skin ?care|fitness|workout|diet plan|weight loss|yoga|pilates|"
     r"(my|our) start-?ups?|outsourcing vendors?|combine harvesters?|"
@@ -505,7 +513,7 @@ def out_of_domain(question: str, learned: float | None = None, sided_with: float
 # attributed ones, but the request model's doubt alone does not.
 _OUR_DRAFTS = re.compile(
     r"\b(talking points|briefing notes?|(one|1)[- ]page (brief|note|summary)|brief(ing)? for|"
-    r"speaking notes|workshop (questions|exercise|scenario)|discussion questions|"
+    r"speaking notes?|workshop (questions|exercise|scenario)|discussion questions|"
     r"terms of reference|checklist|indicator table|quiz|handout)\b", re.IGNORECASE)
 
 
@@ -599,6 +607,14 @@ _OWN_SCHEDULE = re.compile(r"\b(before|ahead of|in time for|in preparation for|t
 _FUTURE = re.compile(r"(the )?(next|upcoming)\b", re.IGNORECASE)
 
 
+def _asked_after_colon(rest: str) -> bool:
+    """Whether what follows a time phrase, after a colon or a dash, asks about the past or for
+    advice: the phrase was the asker's own plans."""
+    after = re.split(r"[:—–]\s+|\s-\s", rest, maxsplit=1)
+    return len(after) == 2 and not re.search(r"[.?!]", rest[: len(rest) - len(after[1])]) and \
+        bool(_PAST_ASK.match(after[1]) or _ADVICE.search(after[1]))
+
+
 _REQUEST_START = re.compile(r"^\W*(give|tell|list|show|provide|send|summari[sz]e|update|brief|"
                             r"what|how|which|who|when|where|is|are|has|have|did|does|do|can|"
                             r"could|will|please)\b", re.IGNORECASE)
@@ -672,9 +688,12 @@ def time_scope(question: str, knowledge_date: date | None) -> str | None:
                   not any(_REQUEST_START.match(s) for s in scene)):
         question = " ".join(asked)
     for match in _PRESENT.finditer(question):
-        if _OWN_SCHEDULE.search(question[: match.start()]) and \
-                _FUTURE.match(match.group(0)) and _ADVICE.search(question):
-            continue  # "how should we redesign it before the next negotiating round?"
+        if _FUTURE.match(match.group(0)) and (
+                _OWN_SCHEDULE.search(question[: match.start()]) and _ADVICE.search(question) or
+                _asked_after_colon(question[match.end():])):
+            # "how should we redesign it before the next negotiating round?", "I'm going to
+            # Suzhou next week and need background: why did Singapore give up its majority?"
+            continue
         if not (_TIMELESS_PRESENT.match(match.group(0)) and _LESSON.search(question)):
             return match.group(0)
     if knowledge_date:
@@ -730,7 +749,7 @@ FTA FTAS EPA EPAS CEPA CECA MOU MOUS SEZ SEZS ODA FDI SME SMES WTO UN EU US USA 
 NGO NGOS ILO IMF OECD KPI KPIS TOR TORS MRV ISDS AI IT ICT HQ CEO CO2 GHG BIT BITS TBT SPS ROO DFI
 DFIS ECA ECAS MDB MDBS G7 G20 EEZ PDF DOCX QA FAQ TA TVET STEM EV EVS ID RFP LNG GW MW PV ASEAN
 MOU MOUS ROK MP MPS MEP MEPS GM GMO GMOS TRQ TRQS PIB BIP PIL
-TLC ALC ALE
+TLC ALC ALE GPS GIS SMS URL USB IOT CFO HR PR IP
 """.split())
 _OPENERS = set("""
 summarise summarize draft write list outline prepare give provide suggest propose recommend explain
@@ -1001,9 +1020,11 @@ def _initials(text: str) -> set[str]:
     """Acronyms a text spells out: "East Coast Rail Link" -> ECRL (also skipping of/and/the),
     a person's name with its particles: "Mohamed bin Zayed" -> MBZ."""
     out = set()
-    for run in re.findall(r"(?:[A-Z][\w'-]*(?:\s+(?:of|and|the|for|&|bin|bint|ibn|al|el|de|da|"
-                          r"van|von|der)\s+|\s+|[–—-]))+[A-Z][\w'-]*", text):
-        words = [w for w in re.split(r"[\s-]+", run) if w]
+    # (a list, "African, Caribbean and Pacific", spells ACP; a route, "Mumbai–Ahmedabad
+    # High-Speed Rail", MAHSR)
+    for run in re.findall(r"(?:[A-Z][\w'-]*(?:,?\s+(?:of|and|the|for|&|bin|bint|ibn|al|el|de|da|"
+                          r"van|von|der)\s+|,?\s+|[–—-]))+[A-Z][\w'-]*", text):
+        words = [w for w in re.split(r"[\s,–—-]+", run) if w]
         whole = "".join(w[0] for w in words).upper()
         if len(whole) >= 3:  # with its small words only the whole name ("Bank of America", BOA)
             out.add(whole)
@@ -1014,6 +1035,10 @@ def _initials(text: str) -> set[str]:
                         "".join(w[0] for w in words
                                 if w.lower() not in ("of", "and", "the", "for", "&")).upper()):
             out.update(letters[i:] for i in range(len(letters) - 2))
+            # a name inside a longer run: "... Corridor, Mumbai–Ahmedabad High-Speed Rail and
+            # Manufacturing Skills" spells MAHSR (four letters or more, so few are by chance)
+            out.update(letters[i:j] for i in range(len(letters))
+                       for j in range(i + 4, len(letters) + 1))
     return out
 
 
@@ -1485,6 +1510,9 @@ def _related_patterns() -> tuple[re.Pattern, ...]:
     return (re.compile(rf"(?<![\w])({alternatives}){_RELATION}(?:the\s+)?({alternatives})(?![\w])"),
             re.compile(rf"\bbetween\s+(?:the\s+)?({alternatives})\s+and\s+(?:the\s+)?"
                        rf"({alternatives})(?![\w])"),
+            # "How did the US use the forest annex of its trade promotion agreement with Peru"
+            re.compile(rf"(?<![\w])({alternatives})(?![\w])[^.?!;]{{0,50}}?\b(?:its|their)"
+                       rf"{_RELATION}(?:the\s+)?({alternatives})(?![\w])"),
             # two parties of a deal, also when the question then compares it with another
             re.compile(rf"(?<![\w])({alternatives})\s+and\s+(?:the\s+)?({alternatives})\s+"
                        rf"(?:have\s+|had\s+|did\s+)?(?:agree|agreed|sign|signed|conclude|concluded|"
@@ -1599,8 +1627,8 @@ _TRADE_DEAL = re.compile(r"(FTA|EPA|CEPA|CECA|BIT|CETA|free trade|trade|(compreh
                          re.IGNORECASE)
 
 
-_NAMED_DEAL = re.compile(r"\b(FTA|EPA|CEPA|CECA|BIT|(?i:free trade agreement|economic partnership "
-                         r"agreement))\b")
+_NAMED_DEAL = re.compile(r"\b(FTA|EPA|CEPA|CECA|BIT|TPA|(?i:free trade agreement|economic partnership "
+                         r"agreement|trade promotion agreement))\b")
 
 
 def mentions_agreement(question: str) -> bool:
