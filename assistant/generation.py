@@ -81,7 +81,7 @@ class GenerativeAnswerer(Runnable[Retrieval, Answer]):
         return answer
 
     def messages(self, retrieval: Retrieval) -> list:
-        shape = SHAPE_INSTRUCTIONS[answer_shape(retrieval.question)]
+        shape = SHAPE_INSTRUCTIONS[retrieval.shape or answer_shape(retrieval.question)]
         return [SystemMessage(ANSWER_SYSTEM.format(shape=shape)),
                 HumanMessage(ANSWER_USER.format(passages=format_passages(retrieval.passages),
                                                 question=retrieval.question))]

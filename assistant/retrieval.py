@@ -68,6 +68,7 @@ class Retrieval:
     compares_agreements: bool = False  # groups are treaty texts; a weak cell says so
     detail: bool = False  # the longer answer
     knowledge_date: str | None = None
+    shape: str = ""  # the answer's shape when retrieval settled it (else from the question)
 
 
 class HybridRetriever:

@@ -191,13 +191,34 @@ def test_design_questions_get_a_brief_not_a_list_of_checklist_questions(kb):
 
 
 def test_example_questions_get_one_line_per_case_study(kb):
-    answer = kb.ask("Which examples show labour rights being enforced through a trade agreement?")
+    answer = kb.ask("Which case studies show labour rights being enforced through a trade "
+                    "agreement?")
     assert answer.shape == "examples"
     lines = answer.answer.splitlines()
     assert len(lines) >= 3 and all(re.match(r"- \*\*.+\*\*: .+ \[\d+\]$", x) for x in lines)
     assert {c.doc_type for c in answer.citations} == {"case-study"}
     titles = [re.match(r"- \*\*(.+?)\*\*", x).group(1) for x in lines]
     assert len(set(titles)) == len(titles)
+
+
+def test_an_example_list_names_every_case_that_shows_it(kb):
+    """Scored together, one case took every line's place; each case is now scored on its own."""
+    answer = kb.ask("Give me examples of trade agreements with Japan.")
+    assert answer.shape == "examples"
+    docs = {c.doc_id for c in answer.citations}
+    assert {"case-studies/eu-japan-epa", "case-studies/japan-mexico-epa"} <= docs, answer.answer
+
+
+def test_an_example_only_the_guidance_holds_is_answered_from_the_guidance(kb):
+    """No case study is about border posts; the trade-facilitation guidance names one. The
+    answer opens with it instead of a case study's unrelated line."""
+    answer = kb.ask("Is there an African example of two countries doing their border checks "
+                    "once, at a shared post, instead of twice?")
+    assert answer.shape == "brief" and "Chirundu" in answer.answer, answer.answer[:300]
+    first = answer.answer.splitlines()[0]
+    lead = next(c for c in answer.citations if first.endswith(f"[{c.n}]"))
+    assert (lead.doc_id, lead.section) == ("guidance/trade-facilitation",
+                                           "Licensing and coordinated border management")
 
 
 def test_comparison_questions_get_a_table_with_a_citation_in_every_cell(kb):

@@ -25,10 +25,12 @@ from .brief import (
     score_candidates,
     similar,
 )
-from .coverage import Verdict
+from .coverage import Verdict, named_country_codes
 from .fit import names_any_case, names_case
 from .refusals import refusal_text
 from .sections import SectionModel, intents
+
+EXAMPLES_SHARE = 0.85  # a case listed as an example scores at least this share of the best
 
 _EMPHASIS = re.compile(r"(\*\*|__)(\S(?:.*?\S)?)\1")
 
@@ -180,7 +182,7 @@ class ExtractiveAnswerer(Runnable[Retrieval, Answer]):
             candidates = self._score(retrieval.question, retrieval, retrieval.passages)
             if not candidates:
                 return self._refuse(retrieval, Verdict("no_evidence", ""))
-            if answer_shape(retrieval.question) == "examples":
+            if (retrieval.shape or answer_shape(retrieval.question)) == "examples":
                 answer = self._compose_examples(retrieval, candidates, budget)
             else:
                 answer = self._compose_brief(retrieval, candidates, budget)
@@ -307,12 +309,33 @@ class ExtractiveAnswerer(Runnable[Retrieval, Answer]):
                           budget: Budget) -> Answer:
         """One line per case study: its title and the span that best answers."""
         cite = _Numbering()
-        floor = candidates[0].score * (budget.floor - 0.1)
-        best: dict[str, Candidate] = {}
-        for c in candidates:
-            if c.score >= floor and c.span.words <= 90:
-                best.setdefault(c.doc_id, c)
-        picked = sorted(best.values(), key=lambda c: -c.score)[: budget.cases * 3]
+        # The best line of all leads. Scored together, the ranker then settles on that case and
+        # the others fall far below any floor ("Give me examples of trade agreements with
+        # Japan" listed EU–Japan alone), so each case is also scored on its own passages, as if
+        # the question were about it, and listed when its best line scores within
+        # EXAMPLES_SHARE of the leading case's own.
+        lead = next((c for c in candidates if c.span.words <= 90), candidates[0])
+        own_best: dict[str, Candidate] = {}
+        for doc_id in dict.fromkeys(p.metadata["doc_id"] for p in retrieval.passages):
+            own = [p for p in retrieval.passages if p.metadata["doc_id"] == doc_id]
+            line = next((c for c in self._score(retrieval.question, retrieval, own)
+                         if c.span.words <= 90), None)
+            if line:
+                own_best[doc_id] = line
+        bar = own_best[lead.doc_id].score if lead.doc_id in own_best else lead.score
+        # A question that names its cases ("under the Japan–India partnership") lists only those.
+        countries = named_country_codes(retrieval.question)
+        words = set(re.findall(r"[\w+-]+", retrieval.question.lower()))
+
+        def named(meta: dict) -> bool:
+            codes = set(countries_of(meta))
+            return len(codes) >= 2 and codes <= countries or names_case(set(), words, meta)
+
+        others = sorted((c for d, c in own_best.items() if d != lead.doc_id), key=lambda c: -c.score)
+        if any(named(c.passage.metadata) for c in [lead, *others]):
+            others = [c for c in others if named(c.passage.metadata)]
+        picked = [lead] + [c for c in others if bar > 0 and c.score >= bar * EXAMPLES_SHARE]
+        picked = picked[: budget.cases * 3]
         lines = [f"- **{md(c.passage.metadata['title'])}**: {quote(c.span.text)} {cite(c.passage)}"
                  for c in picked]
         answer = Answer(retrieval.question, "\n".join(lines), False, cite.citations)
