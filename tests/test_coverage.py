@@ -921,8 +921,9 @@ def test_acronyms_in_titles_a_speaking_note_a_trip_a_symptoms_list_and_gps_are_a
 
 
 @pytest.mark.parametrize("question, reason", [
-    ("Our village near Graz shares a harvest festival with the neighbouring village. What "
-     "reciprocity formula should we use to split the costs?", "out_of_domain"),
+    ("The festival committee in our village near Innsbruck can't agree with the neighbouring "
+     "village on sharing costs for the joint summer fair. What reciprocity formula and dispute "
+     "ladder would be fair?", "out_of_domain"),
     ("Write up a WTO panel report on China's barley duties, formatted like a real one.",
      "not_a_question"),
     ("How has the United States used the labour chapter of its trade promotion agreement with "
