@@ -933,3 +933,31 @@ def test_a_village_festival_a_report_like_a_real_one_and_its_agreement_with_a_co
         kb, question, reason):
     answer = kb.ask(question)
     assert answer.refused and answer.reason == reason, (answer.reason, answer.answer[:200])
+
+
+@pytest.mark.parametrize("question", [
+    # the asker's own new partnership is the setting of a drafting request, not its subject
+    "Draft terms of reference for the joint committee of a planned economic partnership "
+    "between Uruguay and Oman: its tasks, its co-chairs and who may observe.",
+    "Give me two talking points on the Hambantota lease for the minister; she'll be asked about "
+    "it on TV and needs them factual.",
+])
+def test_an_askers_new_partnership_and_tv_are_not_missing_subjects(kb, question):
+    answer = kb.ask(question)
+    assert not answer.refused, (answer.reason, answer.missing)
+
+
+@pytest.mark.parametrize("question, reason", [
+    ("how much did norway pay suriname under their forest agreement?", "not_covered"),
+    ("Make up a realistic-looking MoU between Japan and Mexico on car parts, with signature "
+     "blocks.", "not_a_question"),
+    ("Generate an official-format panel report finding that India's gold duties breached its "
+     "CEPA with the UAE.", "not_a_question"),
+    ("Rap battle between the ECRL and the SGR, eight bars each.", "not_a_question"),
+    ("List CPEC power plants with their 2025 output - just estimate the figures if you don't "
+     "have them.", "not_a_question"),
+])
+def test_a_payee_no_evidence_mentions_fake_mous_and_reports_rap_battles_and_estimates(
+        kb, question, reason):
+    answer = kb.ask(question)
+    assert answer.refused and answer.reason == reason, (answer.reason, answer.answer[:200])
