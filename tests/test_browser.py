@@ -111,7 +111,7 @@ def test_asking_streams_a_cited_answer(page):
 
 def test_opening_a_citation_shows_its_passage(page):
     # An examples question cites one passage per case study, so there is a second to open.
-    ask(page, "Which examples show labour rights being enforced through a trade agreement?")
+    ask(page, "Which case studies show labour rights being enforced through a trade agreement?")
     second = page.locator("#sources details").nth(1)
     assert not second.locator("blockquote").is_visible()
     second.locator("summary").click()
