@@ -143,7 +143,8 @@ class Assistant:
         shape = answer_shape(question)
         anywhere = None
         if shape == "examples" and not filters.get("doc_type"):
-            anywhere = self.retriever.retrieve(question, k, self.answer_scope(filters), vector)
+            if not _ASKS_FOR_CASES.search(question):
+                anywhere = self.retriever.retrieve(question, k, self.answer_scope(filters), vector)
             filters["doc_type"] = "case-study"
             k = max(k, 8)
         # Treaty articles are their own kind of evidence: guidance and case studies answer,
@@ -151,7 +152,7 @@ class Assistant:
         main = self.answer_scope(filters)
         split = main is not filters
         retrieval = self.retriever.retrieve(question, k, main, vector)
-        if anywhere is not None and anywhere.passages and not _ASKS_FOR_CASES.search(question) and \
+        if anywhere is not None and anywhere.passages and \
                 anywhere.passages[0].metadata["doc_type"] != "case-study" and \
                 retrieval.best_similarity < anywhere.best_similarity - EXAMPLES_MARGIN:
             # no case study shows it: the guidance passage that holds the example answers
