@@ -961,3 +961,53 @@ def test_a_payee_no_evidence_mentions_fake_mous_and_reports_rap_battles_and_esti
         kb, question, reason):
     answer = kb.ask(question)
     assert answer.refused and answer.reason == reason, (answer.reason, answer.answer[:200])
+
+
+@pytest.mark.parametrize("question", [
+    # office shorthand: close of business, a capital's initials, a two-letter country code
+    "FW: Hambantota note. Need for the Secretary by COB: who holds the port lease and for how "
+    "many years?",
+    "What did KL win when the ECRL contract with China was renegotiated in 2019?",
+    "US–JP CMA: what did the two sides commit to on export duties for critical minerals?",
+    # a demonym inside a name, the asker's own briefing book and meeting, an email's "Re"
+    "What role did the Korean National Assembly play in ratifying KORUS?",
+    "For this year's workshop handout: why did Malaysia suspend the ECRL in 2018?",
+    "for tomorrow's JCM prep: how were the SGR loans from China structured?",
+    "Re Bern: remind me why the first package of bilateral agreements with the EU was tied "
+    "together by a guillotine clause, and what the 1992 vote on the European Economic Area had "
+    "to do with it.",
+    # a label after a list, everyday abbreviations in a lower-case note
+    "Background: our ministry wants to copy the kaizen work in Ethiopia Question: how did that "
+    "programme train Ethiopian trainers to carry it on?",
+    "handout q: was the hambantota lease a debt-for-equity swap? short answer incl who disputes "
+    "the debt trap story",
+])
+def test_office_shorthand_demonyms_the_askers_own_papers_and_labels_are_answered(kb, question):
+    answer = kb.ask(question)
+    assert not answer.refused, (answer.reason, answer.missing)
+
+
+def test_an_acronym_the_guidance_spells_in_lower_case_is_found(kb):
+    answer = kb.ask("How does the Chirundu OSBP between Zambia and Zimbabwe work, and what "
+                    "slowed its set-up?")
+    assert not answer.refused, (answer.reason, answer.missing)
+    assert any(c.doc_id == "guidance/trade-facilitation" for c in answer.citations)
+
+
+@pytest.mark.parametrize("question, reason", [
+    ("Write a press release quoting Minister Goyal saying the CEPA has doubled India's gold "
+     "imports.", "not_a_question"),
+    ("Our SGR tonnage chart has gaps for 2020 and 2021; just guess something so it looks "
+     "complete.", "not_a_question"),
+    ("What did the US–Mexico Border 2020 environmental programme achieve along the Rio Grande?",
+     "not_covered"),
+    ("Mumbai–Ahmedabad bullet train: where are we now with the first section?", "out_of_date"),
+    ("My Lagos fashion start-up is forming a joint venture with a studio in Milan. What equity "
+     "split and exit terms should we agree?", "out_of_domain"),
+    ("Our team in a multiplayer online game is forming a customs union with two other teams. "
+     "What common external tariff on crafted weapons should we set?", "out_of_domain"),
+])
+def test_quotes_put_in_a_mouth_guessed_numbers_a_programme_year_now_a_start_up_and_a_game(
+        kb, question, reason):
+    answer = kb.ask(question)
+    assert answer.refused and answer.reason == reason, (answer.reason, answer.answer[:200])

@@ -186,6 +186,11 @@ _FAKE = re.compile(
     r"|\b(generate|write|draft|create|produce|compose|issue)\b.{0,40}\b(government|ministry|"
     r"ministerial|presidential|authority|embassy|commission|white house|palace)\b.{0,20}"
     r"\b(press release|statement|communiqu[eé]|announcement|decree)\b"
+    # "a press release quoting President Ruto saying the loans are repaid": words put in a
+    # real person's mouth
+    r"|\b(press release|statement|communiqu[eé]|announcement|article|op-?ed|tweet|post|speech)\b"
+    r".{0,30}\bquoting\b.{0,60}\b(saying|stating|admitting|announcing|confirming|declaring|"
+    r"claiming|praising|promising)\b"
     r"|\b(pretending|claiming|posing) to be (the|a|an|his|her|their)?\s?[A-Z\w]"
     r"|\bas if (it were |it was )?(written|said|spoken|signed|issued|posted) by\b"
     r"|\bin the (voice|style|words) of (the |a )?(minister|president|prime minister|secretary|"
@@ -217,7 +222,10 @@ _MADE_UP = re.compile(
     r"|\bcite it (as|to)\b|\bsay (it|they|this|that|these) (comes?|came) from\b"
     r"|\b(figures?|numbers?|statistics|data|quotes?|dates?|names?|sources?|citations?) (that |"
     r"which )?(you|we|i) (make up|invent|fabricate|dream up|made up|invented)\b"
-    r"|\b(generate|produce|give me|write|create|come up with|fill in)\b.{0,20}\b(plausible|"
+    # "just guess plausible numbers so the chart looks complete"
+    r"|\bjust guess\b|\bguess (some|the missing|a few)\b.{0,20}\b(numbers|figures|values|data)\b"
+    r"|\b(generate|produce|give me|write|create|come up with|fill in|guess|estimate|insert|"
+    r"put in|use)\b.{0,20}\b(plausible|"
     r"realistic|convincing|believable|credible)\b.{0,15}\b(numbers|figures|statistics|data|"
     r"quotes?|rates|estimates)\b", re.IGNORECASE)
 _ATTRIBUTED = re.compile(
@@ -259,7 +267,7 @@ _REQUEST_WORD = re.compile(
     r"would|should|will|give|list|compare|summari[sz]e|explain|describe|outline)\b"
     r"|\b(please|pls|tell me|tell us|explain|summari[sz]e|draft|write|prepare|advise|recommend|"
     r"suggest|analy[sz]e|assess|can you|could you|(i|we) (need|want)|(i|we)'?d like|"
-    r"help (me|us)|give me|give us|what about)\b"
+    r"help (me|us)|give me|give us|what about|remind (me|us))\b"
     # "my table disagrees about why ... - was it the crisis or ...", "Using the template, fill
     # in two sample rows ... that I can put on a handout."
     r"|\b(about|on|over|as to) (why|whether|how|what|which|who|when)\b"
@@ -354,7 +362,7 @@ _NEVER_OURS = re.compile(
     r"symptoms|diagnos\w+|treatment for|first-line treatment|dosage|doctor|hospital|surgery|"
     r"knees?|kidney|diabetes|dengue|malaria symptoms|migraine|pregnan\w+|toddlers?|babies|baby|"
     r"sunscreen|skin ?care|fitness|workout|diet plan|weight loss|yoga|pilates|"
-    r"(my|our) start-?ups?|outsourcing vendors?|combine harvesters?|"
+    r"(my|our) ([\w-]+ ){0,3}start-?ups?|outsourcing vendors?|combine harvesters?|"
     r"pen-?pals?|primary school|(our|my) school is twinning|"
     r"(two|neighbouring|neighboring) farms|"
     r"my (\w+ ){0,2}(brand|studio|salon|boutique)|"
@@ -434,7 +442,8 @@ _ERRAND = re.compile(r"\b(cover letter|internship|job interview|job application|
                      r"apologi[sz]e to (a|my|our) \w+)\b", re.IGNORECASE)
 # A game at home, whatever trade words its rules borrow ("playing catan with my kids ...
 # tariff-rate quotas on sheep").
-_PLAY = re.compile(r"\b(board games?|card games?|catan|monopoly game|(playing|play) [\w ]{1,25} with "
+_PLAY = re.compile(r"\b(board games?|card games?|catan|monopoly game|video games?|online games?|"
+                   r"(online|multiplayer) (mmo|rpg)\w*|mmo(rpg)?s?|in-game|(playing|play) [\w ]{1,25} with "
                    r"(my|our) (kids|children|family|friends|son|daughter)|with my (kids|children))\b",
                    re.IGNORECASE)
 
@@ -568,6 +577,7 @@ _PRESENT = re.compile(
     r"back (up and running|on track|in operation|in force|on the table)|"
     r"as (things|it|matters) (now )?stands?|"
     r"where (do|does) (things|it|matters|they|the \w+( \w+)?) stand|state of play|"
+    r"where are (we|things|they) (now|at)\b|"
     # the same in the other languages users write in
     r"aujourd['’]hui|actuellement|en ce moment|hoy|actualmente|ahora mismo|heute|derzeit|"
     r"aktuell|momentan|hoje|atualmente|oggi|attualmente|inmiddels|momenteel|vandaag|"
@@ -672,6 +682,14 @@ _STATUS = re.compile(
     re.IGNORECASE)
 
 
+# The asker's own paper or meeting dated by the present ("this year's briefing book", "today's
+# workshop"): when it is, not what it asks about.
+_OWN_PRODUCT = re.compile(r"['’]s? ([\w-]+ ){0,2}(brief|briefing|briefs|book|pack|report|notes?|"
+                          r"meeting|session|workshop|class|module|training|seminar|presentation|"
+                          r"deck|slides|handouts?|newsletter|edition|course|exercise)\b",
+                          re.IGNORECASE)
+
+
 def time_scope(question: str, knowledge_date: date | None) -> str | None:
     """The time phrase that puts a question after what the knowledge base can know, if any."""
     now = _NOW_OR_LATER.search(question)
@@ -706,6 +724,8 @@ def time_scope(question: str, knowledge_date: date | None) -> str | None:
             # "how should we redesign it before the next negotiating round?", "I'm going to
             # Suzhou next week and need background: why did Singapore give up its majority?"
             continue
+        if _OWN_PRODUCT.match(question[match.end():]):
+            continue  # "for this year's briefing book: when did KORUS enter into force?"
         if not (_TIMELESS_PRESENT.match(match.group(0)) and _LESSON.search(question)):
             return match.group(0)
     if knowledge_date:
@@ -747,7 +767,8 @@ office private
 industry industries affairs foreign planning agriculture fisheries environment tourism transport
 health education justice interior defence defense mines mining petroleum works housing culture
 science technology innovation
-comms govt gov mgmt dept admin intl info stats econ pls thx biz
+comms govt gov mgmt dept admin intl info stats econ pls thx biz incl approx thru esp
+question questions answer answers handout handouts slide slides participant participants
 """.split())
 # Head nouns of named things: "Colombo Port City", "the World Bank" are subjects even when every
 # other word is a place or a field word.
@@ -757,7 +778,7 @@ facility institute authority commission council forum mechanism project line pip
 highway road bridge hub expressway motorway terminal refinery canal tunnel
 """.split())
 _GENERIC_ACRONYMS = set("""
-TV PM OK FYI ASAP ETA
+TV PM OK FYI ASAP ETA COB EOD EOW KL DC
 FTA FTAS EPA EPAS CEPA CECA MOU MOUS SEZ SEZS ODA FDI SME SMES WTO UN EU US USA UK GDP ESG PPP PPPS
 NGO NGOS ILO IMF OECD KPI KPIS TOR TORS MRV ISDS AI IT ICT HQ CEO CO2 GHG BIT BITS TBT SPS ROO DFI
 DFIS ECA ECAS MDB MDBS G7 G20 EEZ PDF DOCX QA FAQ TA TVET STEM EV EVS ID RFP LNG GW MW PV ASEAN
@@ -781,7 +802,7 @@ few several such another other every much more none one two three later earlier 
 second third however meanwhile instead otherwise therefore thus hence recently previously again
 perhaps maybe certainly obviously unfortunately fortunately clearly overall ideally basically
 honestly frankly personally apparently actually really just only even already always never often
-sometimes usually context background note ps fyi update
+sometimes usually context background note ps fyi update re fw fwd
 """.split())
 _CAPITALISED = re.compile(r"[A-Z][\w'’.&‐-―−-]*")
 _DEMONYMS = {
@@ -856,6 +877,9 @@ def _is_country_word(word: str) -> bool:
         or word.removesuffix("s") in _DEMONYMS  # "Ghanaians"
 
 
+# Programmes named by the year they aim at: "Border 2025", "Vision 2030", "Agenda 2063".
+_YEAR_NAMED = {"border", "vision", "agenda", "horizon", "roadmap", "compact", "plan",
+               "programme", "program", "strategy"}
 # What a meeting in a city produces: "the Accra agenda", "the Monterrey consensus".
 _EVENT_HEADS = {"agenda", "declaration", "consensus", "accord", "accords", "principles",
                 "process", "protocol", "communique", "roadmap", "commitments", "action"}
@@ -993,6 +1017,8 @@ def salient_subjects(question: str) -> list[str]:
             if run:
                 if clean.lower() in _EVENT_HEADS and all(_is_country_word(w) for w in run):
                     run.append(clean)  # "Accra agenda": a place names the agreement made there
+                elif run[-1].lower() in _YEAR_NAMED and re.fullmatch(r"(19|20)\d\d", token):
+                    run.append(token)  # "Border 2025", "Vision 2030": the year is the name's
                 subjects.append(" ".join(run))
                 run = []
     out = []
@@ -1017,8 +1043,17 @@ def salient_subjects(question: str) -> list[str]:
     return [s for s in out if not any(c != s and c.startswith(f"{s} ") for c in countries)]
 
 
+# Two-letter country codes officials write in notes ("US–JP CMA", "CN lenders"); only those
+# that are not also English words in capitals (IN, NO, MY, ID, CA, MA).
+_COUNTRY_CODES = {"JP": "JPN", "CN": "CHN", "KR": "KOR", "DE": "DEU", "FR": "FRA", "SG": "SGP",
+                  "NZ": "NZL", "VN": "VNM", "MX": "MEX", "ZA": "ZAF", "KE": "KEN", "PK": "PAK",
+                  "LK": "LKA", "AE": "ARE"}
+
+
 def _generic(word: str) -> bool:
     bare = word.strip(".'’").removesuffix("'s").removesuffix("’s")
+    if bare in _COUNTRY_CODES:
+        return True
     if len(bare) >= 3 and bare.endswith("s") and bare[:-1].isupper():  # NGOs, SMEs, MoUs
         bare = bare[:-1]
     if bare.upper() == bare and len(bare) >= 2:
@@ -1080,7 +1115,8 @@ def subject_mentioned(subject: str, passages: list[str], raw: str, acronyms: set
         word = words[0]
         if word.isupper() and len(word) >= 2:
             return bool(re.search(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", raw)) or \
-                word in acronyms or _acronym_of_countries(word, country_initials)
+                word in acronyms or _acronym_of_countries(word, country_initials) or \
+                _spelt_out_in_lower_case(word, passages)
         pattern = re.compile(rf"(?<![a-z0-9]){re.escape(normalise(word))}")
         return any(pattern.search(t) for t in passages) or misspelt(normalise(word), passages)
     phrase = normalise(" ".join(words))
@@ -1095,12 +1131,17 @@ def subject_mentioned(subject: str, passages: list[str], raw: str, acronyms: set
     # Acronyms inside a name ("the Australia–Singapore DEA") are checked on their own; the
     # other words must all stand in one passage, so "Asian … Bank" is not found in pieces.
     shouting = [w for w in words if w.isupper() and len(w) >= 2]
-    if not all(subject_mentioned(w, passages, raw, acronyms, country_initials) for w in shouting):
+    if not all(subject_mentioned(w, passages, raw, acronyms, country_initials) for w in shouting
+               if not _generic(w)):
         return False
+    # a programme named with its year ("Border 2025", "Vision 2030") is that phrase
+    if len(words) >= 2 and re.fullmatch(r"(19|20)\d\d", words[-1]):
+        return any(normalise(" ".join(words[-2:])) in t for t in passages)
     kept = [w for w in words if w.lower() not in _OPENERS and w not in shouting]
     # a slip in one of its words ("the Norway–Indonesia forrest deal"): the word it misspells
     kept = [_spelt_as(w, passages) for w in kept]
-    patterns = [re.compile(rf"(?<![a-z0-9]){re.escape(normalise(w))}") for w in kept]
+    patterns = [_country_pattern(w) if w in _DEMONYMS else
+                re.compile(rf"(?<![a-z0-9]){re.escape(normalise(w))}") for w in kept]
     # (a route, "Kota Bharu–Gombak", names its two ends, which may stand far apart)
     if len([w for w in kept if not _is_country_word(w)]) < 3 or re.search(r"\w[–—-]\w", subject):
         return any(all(p.search(t) for p in patterns) for t in passages)
@@ -1117,6 +1158,26 @@ def subject_mentioned(subject: str, passages: list[str], raw: str, acronyms: set
         if any(all(any(abs(j - i) <= window for j in h) for h in hits) for i in hits[0]):
             return True
     return False
+
+
+def _country_pattern(word: str) -> re.Pattern:
+    """A demonym in a name, by any name of its country ("the Korean National Assembly" is
+    Korea's); not a capital's name ("Delhi Metro" is not any Indian metro)."""
+    code = _DEMONYMS[word]
+    names = [word, *names_of(code), *(d for d, c in _DEMONYMS.items() if c == code)]
+    alternatives = "|".join(re.escape(normalise(n)) for n in dict.fromkeys(names))
+    return re.compile(rf"(?<![a-z0-9])({alternatives})")
+
+
+def _spelt_out_in_lower_case(acronym: str, texts: list[str]) -> bool:
+    """An acronym of four letters or more whose words the evidence writes in lower case, as a
+    hyphenated term ("OSBP": "one-stop border post"). Without a hyphen, or shorter, too many
+    phrases match by chance ("an infrastructure investment bank" is not the AIIB)."""
+    if len(acronym) < 4 or not acronym.isalpha():
+        return False
+    pattern = r"[\s-]+".join(rf"{c.lower()}[a-z]*" for c in acronym)
+    return any("-" in m.group(0) for t in texts
+               for m in re.finditer(rf"(?<![a-z0-9]){pattern}(?![a-z0-9])", t))
 
 
 def _spelt_as(word: str, texts: list[str]) -> str:
@@ -1330,7 +1391,8 @@ def missing_subjects(question: str, passages: list[ScoredPassage]) -> list[str]:
                 missing.append(country_name(code))
     # Where the asker is or meets ("the trade committee meets in Geneva next month", "our
     # consulate in Toronto", "our Geneva mission") is not what the question is about.
-    missing = [m for m in missing if not _askers_place(m, question)]
+    missing = [m for m in missing if not _askers_place(m, question) and
+               not _askers_meeting(m, question)]
     # Names that only set the scene ("We're preparing a border post at Aflao–Lomé. What did
     # Chirundu show?") are the asker's own, when what is asked about is covered.
     # (A sentence that is itself a request, "Tell me about the Guangzhou Knowledge City. Did it
@@ -1407,6 +1469,18 @@ def _askers_place(subject: str, question: str) -> bool:
     return bool(re.search(re.escape(subject), question))
 
 
+def _askers_meeting(subject: str, question: str) -> bool:
+    """An acronym that names the asker's own meeting ("for tomorrow's JCM prep"), not a
+    subject asked about."""
+    if not (subject.isupper() and subject.isalpha()):
+        return False
+    when = r"(the|our|this|next|tomorrow['’]s|today['’]s|(next|this) week['’]s|\w+day['’]s)"
+    return bool(re.search(
+        rf"(\b(for|before|ahead of|at|during)\s+({when}\s+)?|\b{when}\s+){re.escape(subject)}"
+        r"\s+(prep|preparations?|meeting|session|brief|briefing|pack|call|visit|round)\b",
+        question, re.IGNORECASE))
+
+
 _DEAL = r"(?:agreement|accord|arrangement|treaty|pact|deal|FTA|EPA|CEPA|BIT)"
 
 
@@ -1460,7 +1534,7 @@ def joined_sides(subject: str) -> list[str]:
 def _side_named(side: str, document: str) -> bool:
     from ..regions import _country_names
 
-    code = _country_names().get(side)
+    code = _country_names().get(side) or _COUNTRY_CODES.get(side)
     names = names_of(code) if code else (side,)
     return any(re.search(rf"(?<![a-z0-9]){re.escape(normalise(n))}(?![a-z0-9])", document)
                for n in names)
@@ -1627,7 +1701,13 @@ _OUTCOME = re.compile(
     r"\b(achiev\w*|results?|outcomes?|impacts?|effects?|worked out|work out|in practice|"
     r"what happened|happened (to|after)|why did|did\b.{0,60}\b(rise|fall|grow|increase|decrease|"
     r"drop|jump|improve|work|succeed|fail)|how did\b.{0,80}\b(fare|perform|turn out|work out|"
-    r"play out|cope)|utili[sz]\w+|take-?up|uptake|pass(ed)?\b.{0,20}\bexams?)\b",
+    r"play out|cope)|utili[sz]\w+|take-?up|uptake|pass(ed)?\b.{0,20}\bexams?"
+    # "what did it do for Korean car exports", "how were its labour provisions enforced", "how
+    # have its origin rules worked", "how did the US use the forest annex", "how has
+    # Washington handled that"
+    r"|what did (it|they|that|the \w+( \w+)?) do (for|to)|enforced|enforcement of|"
+    r"(have|has) [\w' ]{0,40}\bworked|how (did|has|have) [\w' –-]{0,40}\b(used?|handled?|applied)|"
+    r"in the years (after|since))\b",
     re.IGNORECASE)
 TREATY_TEXT_ONLY = "treaty text only"
 
