@@ -317,3 +317,20 @@ def test_two_named_cases_compared_still_get_a_table(kb):
     answer = kb.ask("How did the Kenyan SGR and Malaysia's ECRL differ in how they were financed?")
     assert answer.shape == "comparison", answer.answer[:300]
     assert "|---|" in answer.answer
+
+
+@pytest.mark.parametrize("question, case", [
+    ("We sign the economic partnership with Vietnam next month and it sets up six joint "
+     "committees. What should we check beforehand so they do not end up as empty shells?",
+     "case-studies/eu-vietnam-fta-domestic-advisory-groups"),
+    ("Before we commit our agencies to the implementation plan with Morocco, what should we "
+     "check about their legal powers and coordination across ministries?",
+     "case-studies/eu-morocco-association-and-western-sahara"),
+])
+def test_the_askers_own_partner_country_does_not_make_its_case_study_the_answer(kb, question,
+                                                                              case):
+    answer = kb.ask(question)
+    first = answer.answer.splitlines()[0]
+    lead = next(c for c in answer.citations if first.endswith(f"[{c.n}]"))
+    assert lead.doc_type == "guidance", (lead.doc_id, first)
+    assert lead.doc_id != case

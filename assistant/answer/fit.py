@@ -14,6 +14,7 @@ from ..regions import countries_of
 from ..retrieval import ScoredPassage, tokenize
 from .coverage import (
     _GENERIC,
+    _country_or_demonym,
     _initials,
     _is_country_word,
     misspelt,
@@ -95,7 +96,7 @@ def fit_features(question: str, q, passages: list[ScoredPassage], lexical, weigh
     # the kinds of section the question's words ask for, each weighed on its own
     wanted_metrics = [w for w in wanted if w == "metrics"]
     wanted_problems = [w for w in wanted if w == "problems"]
-    countries = named_country_codes(question)
+    countries = asked_countries(question)
     vocabulary = set(re.findall(r"[\w+-]+", question.lower()))
     rows = []
     for rank, passage in enumerate(passages):
@@ -147,6 +148,19 @@ def is_template(meta: dict) -> bool:
     return str(meta.get("title", "")).lower().startswith("template")
 
 
+# The asker's own partner ("we sign the partnership with Vietnam next month", "the plan with
+# Morocco our agencies must deliver") is the setting of a question, not a case it asks about.
+_ASKERS_PARTNER = re.compile(r"\b(we|we['’]re|we are|our|us)\b[^.?!;:]{0,80}?\bwith\s+(the\s+)?$",
+                             re.IGNORECASE)
+
+
+def asked_countries(question: str) -> set[str]:
+    """The countries a question names, less the asker's own partner."""
+    return {code for m in _country_or_demonym().finditer(question)
+            if not _ASKERS_PARTNER.search(question[max(0, m.start() - 120):m.start()])
+            for code in named_country_codes(m.group(0))}
+
+
 def names_case(countries: set[str], words: set[str], meta: dict) -> bool:
     """Whether a question (its country codes and lower-case words) names a case study: one of
     its countries, or a distinctive word of its title ("Hambantota", "KORUS", "Katalis")."""
@@ -165,7 +179,7 @@ def names_case(countries: set[str], words: set[str], meta: dict) -> bool:
 
 def names_any_case(question: str, passages: list[ScoredPassage]) -> bool:
     """Whether the question names one of the case studies among the passages."""
-    countries = named_country_codes(question)
+    countries = asked_countries(question)
     vocabulary = set(re.findall(r"[\w+-]+", question.lower()))
     return any(names_case(countries, vocabulary, p.metadata)
                for p in passages if p.metadata["doc_type"] == "case-study")
