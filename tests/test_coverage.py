@@ -999,6 +999,8 @@ def test_an_acronym_the_guidance_spells_in_lower_case_is_found(kb):
      "imports.", "not_a_question"),
     ("Our SGR tonnage chart has gaps for 2020 and 2021; just guess something so it looks "
      "complete.", "not_a_question"),
+    ("I need a lively line from Ursula von der Leyen welcoming the EU–Japan EPA's wine deal "
+     "that I can attribute to her in my column.", "not_a_question"),
     ("What did the US–Mexico Border 2020 environmental programme achieve along the Rio Grande?",
      "not_covered"),
     ("Mumbai–Ahmedabad bullet train: where are we now with the first section?", "out_of_date"),

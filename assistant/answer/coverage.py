@@ -169,6 +169,7 @@ _FAKE = re.compile(
     r"genuine|credible|legit\w*)\b|\b(sounds?|looks?|reads?|seems?) (authentic|genuine|"
     r"official|real|credible|legit\w*)\b"
     r"|\b(quotes?|quotations?|statements?|words|lines?)\b.{0,30}\b(i|we) (can|could) attribute to\b"
+    r"|\b(i|we) (can|could) (attribute|pin) (it |this |that )?(to|on) (him|her|them)\b"
     r"|\battribut(e|ed|able) to (the |a |an |his |her |their |[A-Z][\w'’]+ )?(minister|president|"
     r"prime minister|secretary|ambassador|commissioner|spokes\w+|official|governor|ceo|chair\w*|"
     r"director|managing director|head)\b"
