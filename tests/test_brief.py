@@ -334,3 +334,12 @@ def test_the_askers_own_partner_country_does_not_make_its_case_study_the_answer(
     lead = next(c for c in answer.citations if first.endswith(f"[{c.n}]"))
     assert lead.doc_type == "guidance", (lead.doc_id, first)
     assert lead.doc_id != case
+
+
+def test_a_how_should_question_gets_the_sentence_that_says_what_to_do(kb):
+    # "The practical response is a joint reconciliation study ..." gives the advice asked for,
+    # though it has no "should" in it
+    answer = kb.ask("Our statistics office reports exports to Chile that are a fifth lower than "
+                    "Chile's recorded imports from us, and a senator says we cook the books. How "
+                    "should the two statistical agencies deal with the difference?")
+    assert "joint reconciliation study" in answer.answer, answer.answer

@@ -33,10 +33,14 @@ _MAIN_CLAUSE = re.compile(r"[^.?!]*\?|[^.?!]+[.!]?$")
 # A question asking what to do ("what should we build in", "how could our partnership help")
 # is answered by the sentences that say what to do, not by the background beside them.
 _ASKS_ADVICE = re.compile(r"\b(should|ought to|how (can|could|do|would|to) (we|i|our|one|a|the)|"
-                          r"what (can|could|do|would) (we|i|our)|tips?|advice|recommend\w*)\b",
+                          r"what (can|could|do|would) (we|i|our)|tips?|advice|recommend\w*|"
+                          r"what works|what (have|did) [\w' ]{1,40}\blearn(ed|t)?)\b",
                           re.IGNORECASE)
+# ("The practical response is a joint reconciliation study", "Lessons: diversify markets")
 _ADVICE = re.compile(r"\b(should|must|need(s)? to|ought to|can help|helps? most|works? best|"
-                     r"designers?|the lesson|it pays to|by:|avoid|make sure)\b", re.IGNORECASE)
+                     r"designers?|the lesson|it pays to|by:|avoid|make sure|lessons:|"
+                     r"good practice|the (practical|best|usual|better|right) (response|answer|"
+                     r"approach|remedy|course) is)\b", re.IGNORECASE)
 
 
 # Weights of the span score, tuned on the quality dev halves (dev, dev-b, dev-c; never on test).
