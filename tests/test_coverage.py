@@ -1013,3 +1013,41 @@ def test_quotes_put_in_a_mouth_guessed_numbers_a_programme_year_now_a_start_up_a
         kb, question, reason):
     answer = kb.ask(question)
     assert answer.refused and answer.reason == reason, (answer.reason, answer.answer[:200])
+
+
+@pytest.mark.parametrize("question", [
+    # the asker's own body, named by its country
+    "Senegal's fisheries ministry is preparing talks with the EU. What happened to the EU's "
+    "fisheries payments to Morocco after the court rulings on Western Sahara?",
+    # a country only the scene names, when what is asked names a covered case
+    "Cambodia's garment factories sell to the US under preferences, and unions have exposed "
+    "abuses. How did Jordan respond after similar revelations in its QIZ factories?",
+    # a pair only the scene of an advice question names
+    "We are drafting a partnership charter between Uruguay and Vietnam. What should it say "
+    "about ending the partnership and settling disagreements?",
+    # names made up for an exercise; an acronym that keeps its "of"
+    "Draft the purpose clause of a partnership charter between two fictional countries, "
+    "Norland and Sudavia, cooperating on fisheries.",
+    "What did Vietnam's MOIT decide about the domestic advisory group in August 2021?",
+])
+def test_the_askers_own_body_scene_countries_and_made_up_names_are_not_missing(kb, question):
+    answer = kb.ask(question)
+    assert not answer.refused, (answer.reason, answer.missing)
+
+
+@pytest.mark.parametrize("question, reason", [
+    # the scene's subject asked about by pronoun is what the question is about
+    ("Near Lagos there is the Lekki Free Zone, built with Chinese partners. How is it governed "
+     "and who runs it?", "not_covered"),
+    ("A high school in Lyon and one in Osaka want a pupil-exchange memorandum. How should they "
+     "share the travel costs?", "out_of_domain"),
+    ("Our stamp-collecting club in Porto wants a mutual recognition arrangement with a club in "
+     "Seville. What should it cover?", "out_of_domain"),
+    ("Has the Swiss parliament voted on the new package with the EU?", "out_of_date"),
+    ("Write a press release announcing that Kenya has fully repaid its SGR loans to China.",
+     "not_a_question"),
+])
+def test_a_scene_subject_asked_by_pronoun_schools_collectors_votes_and_announcements(
+        kb, question, reason):
+    answer = kb.ask(question)
+    assert answer.refused and answer.reason == reason, (answer.reason, answer.answer[:200])

@@ -177,7 +177,8 @@ _FAKE = re.compile(
     r"|\b(tweet|post|statement|announcement|press release)\b.{0,60}\b(official|verified) "
     r"(account|handle|channel|page)\b"
     r"|\b(breaking news|news (article|story|report|bulletin)|newspaper (column|article|story)|"
-    r"op-?ed|column|fact ?sheet|linkedin post|tweet|post|memo|notice)\b.{0,60}\b(reporting|"
+    r"op-?ed|column|fact ?sheet|linkedin post|tweet|post|memo|notice|press release)\b.{0,60}"
+    r"\b(reporting|"
     r"announcing|stating|saying|confirming|declaring|claiming|revealing) that\b"
     r"|\b(on|with) (the )?[\w' ]{0,40}\b(letterhead|stationery)\b|\bletterhead wording\b"
     # words put in a real person's mouth: "a quote from the minister admitting that..."
@@ -364,7 +365,9 @@ _NEVER_OURS = re.compile(
     r"knees?|kidney|diabetes|dengue|malaria symptoms|migraine|pregnan\w+|toddlers?|babies|baby|"
     r"sunscreen|skin ?care|fitness|workout|diet plan|weight loss|yoga|pilates|"
     r"(my|our) ([\w-]+ ){0,3}start-?ups?|outsourcing vendors?|combine harvesters?|"
-    r"pen-?pals?|primary school|(our|my) school is twinning|"
+    r"pen-?pals?|primary school|(our|my) school is twinning|secondary school|high school|"
+    r"pupil[- ]exchange|(economics|engineering|law|medical|arts|science) faculty|two deans|"
+    r"stamp[- ]collect\w*|philatel\w*|retirement savings|my pension|"
     r"(two|neighbouring|neighboring) farms|"
     r"my (\w+ ){0,2}(brand|studio|salon|boutique)|"
     r"pupp(y|ies)|kittens?|(my|our) ([\w-]+ )?(cat|dog|cats|dogs|pet|pets)|rescue (dog|cat)s?|"
@@ -674,7 +677,7 @@ _STATUS = re.compile(
     r"^\W*(is|are)\b.{0,100}\b(still|again|back on|going ahead|being (re)?\w+ed|in operation|"
     r"open (to|for) (passengers|traffic|the public|freight|business)|(trains?|services?|"
     r"flights?|ships?|ferries) (running|operating))\b"
-    r"|^\W*(has|have)\b.{0,100}\b(been (fully )?(completed|paid( in)?|cut|approved|held|"
+    r"|^\W*(has|have)\b.{0,100}\b(voted|been (fully )?(completed|paid( in)?|cut|approved|held|"
     r"extended|ratified|launched|finished|built|signed|disbursed|implemented)|gone live|reached|"
     r"cleared|completed|broken ground|(taken|reached|made) (a |the |its )?(final investment decision|"
     r"fid)|(started|begun) (construction|building|work|operations|"
@@ -770,6 +773,7 @@ health education justice interior defence defense mines mining petroleum works h
 science technology innovation
 comms govt gov mgmt dept admin intl info stats econ pls thx biz incl approx thru esp
 question questions answer answers handout handouts slide slides participant participants
+cttee cttees orig mtg mtgs
 """.split())
 # Head nouns of named things: "Colombo Port City", "the World Bank" are subjects even when every
 # other word is a place or a field word.
@@ -835,6 +839,7 @@ _DEMONYMS = {
     "Georgian": "GEO", "Armenian": "ARM", "Azerbaijani": "AZE", "Maldivian": "MDV",
     "Liberian": "LBR", "Malagasy": "MDG", "Mauritian": "MUS", "Scottish": "GBR", "Welsh": "GBR",
     "Botswanan": "BWA", "Motswana": "BWA", "Kiwi": "NZL", "Batswana": "BWA",
+    "Philippine": "PHL", "Kyrgyz": "KGZ", "Basotho": "LSO", "Bhutanese": "BTN",
 }
 
 
@@ -992,7 +997,8 @@ _SPEAKER = re.compile(
 
 
 _MADE_BY = re.compile(r"[‐-―−-](backed|built|funded|financed|led|run|owned|made|based|"
-                      r"sponsored|brokered|style|era)$", re.IGNORECASE)
+                      r"sponsored|brokered|style|era|linked|supported|operated|designed)$",
+                      re.IGNORECASE)
 
 
 def salient_subjects(question: str) -> list[str]:
@@ -1080,9 +1086,12 @@ def _initials(text: str) -> set[str]:
         # "Singapore–Australia Digital Economy Agreement" also spells DEA, and a person's
         # particles count ("Sheikh Mohamed bin Zayed", MBZ); but not "and" inside a tail, so
         # Norway's "International Climate and Forest Initiative" does not spell CAFI
+        # ("Ministry of Industry and Trade" is also MOIT, its "of" kept)
         for letters in ("".join(w[0] for w in words if w[0].isupper()).upper(),
                         "".join(w[0] for w in words
-                                if w.lower() not in ("of", "and", "the", "for", "&")).upper()):
+                                if w.lower() not in ("of", "and", "the", "for", "&")).upper(),
+                        "".join(w[0] for w in words
+                                if w.lower() not in ("and", "the", "for", "&")).upper()):
             out.update(letters[i:] for i in range(len(letters) - 2))
             # a name inside a longer run: "... Corridor, Mumbai–Ahmedabad High-Speed Rail and
             # Manufacturing Skills" spells MAHSR (four letters or more, so few are by chance)
@@ -1353,6 +1362,22 @@ def missing_subjects(question: str, passages: list[ScoredPassage]) -> list[str]:
     pairs = dict.fromkeys(named_pairs(joined) + related_pairs(question))
     if _NEW_PAIR.search(question) and (_ADVICE.search(question) or drafts_our_material(question)):
         pairs = {}  # the asker's own new partnership: "a new economic partnership between ..."
+    asked, scene = asked_sentences(question)
+    asked_text = " ".join(asked)
+    # what is asked names a case the evidence covers ("... In the EU's arrangement with
+    # Morocco, what happened to the access payments?")
+    about_scene = not any(_ADVICE.search(s) for s in asked) and \
+        any(_BACK_REFERENCE.search(s) for s in asked)
+    others_covered = scene and not about_scene and (
+        any(any(mentions(t, c) for t in documents) for c in named_country_codes(asked_text)) or
+        any(s not in missing for s in salient_subjects(asked_text)))
+    if scene and (others_covered or any(_ADVICE.search(s) or _LESSON.search(s) for s in asked)):
+        # "Bhutan cannot afford a joint office for its partnership with India. ... What should
+        # they own?", "We are drafting a charter between Paraguay and South Korea. What should
+        # it say?", "Mauritania is negotiating a fishing deal with China. ... In the EU's
+        # arrangement with Morocco, what happened?": a pair only the scene names is the asker's
+        pairs = {pair: None for pair in pairs
+                 if any(c in named_country_codes(asked_text) for c in pair)}
     for a, b in pairs:
         # "did the EU and Indonesia settle on in their CEPA": a pair named beside an agreement's
         # acronym needs a document about that pair's agreement too
@@ -1372,11 +1397,20 @@ def missing_subjects(question: str, passages: list[ScoredPassage]) -> list[str]:
                    for t in documents):
             missing.append(f"the {phrase}")
     # A country whose project a factual question is about ("Tanzania's railway ... how has it
-    # been financed?") that no evidence mentions; in advice questions it is the asker's.
-    asked, scene = asked_sentences(question)
+    # been financed?") that no evidence mentions; in advice questions it is the asker's. So is
+    # the asker's own body ("Peru's agriculture trade office here.", "Nigeria's power ministry
+    # is discussing ..."), and a country only the scene names when what is asked names a case
+    # the evidence covers ("Lesotho's factories ... How did Jordan rebuild oversight?").
     if not any(_ADVICE.search(s) or _LESSON.search(s) for s in asked):
         for code in sorted(named_country_codes(question)):
             names = [n for n in names_of(code) if n[:1].isalpha()]
+            if others_covered and not any(re.search(rf"(?<![\w]){re.escape(n)}(?![\w])",
+                                                    asked_text) for n in names):
+                continue
+            own_body = [re.compile(rf"(?<![\w]){re.escape(n)}['’]s {_ASKERS_BODY}",
+                                   re.IGNORECASE) for n in names]
+            if any(p.search(question) for p in own_body):
+                continue
             about = any(re.search(rf"(?<![\w]){re.escape(n)}['’]s\b", question) or
                         # "What did Nicaragua get out of its FTA with China?"
                         any(re.search(rf"\b(did|does|has|have|had|will|would) {re.escape(n)} "
@@ -1398,7 +1432,10 @@ def missing_subjects(question: str, passages: list[ScoredPassage]) -> list[str]:
     # Chirundu show?") are the asker's own, when what is asked about is covered.
     # (A sentence that is itself a request, "Tell me about the Guangzhou Knowledge City. Did it
     # copy the Suzhou model?", names what is asked about.)
-    if scene and missing and not any(_REQUEST_START.match(s) for s in scene):
+    # (Nor when a factual question asks about the scene's subject by pronoun: "Near Mombasa
+    # there is the Dongo Kundu zone. How is it governed?")
+    if scene and missing and not any(_REQUEST_START.match(s) for s in scene) and \
+            not about_scene:
         asked_subjects = salient_subjects(" ".join(asked))
         if any(s not in missing for s in asked_subjects):
             missing = [m for m in missing if m not in subjects or
@@ -1410,7 +1447,29 @@ def missing_subjects(question: str, passages: list[ScoredPassage]) -> list[str]:
     if role and missing:
         rest = " ".join(s for s in asked + scene if s not in role)
         missing = [m for m in missing if not _named_only_in(m, " ".join(role), rest)]
+    # Names the question makes up for an exercise ("two fictional states, Arland and Belmar")
+    missing = [m for m in missing if not re.search(
+        rf"\b(fictional|fictitious|hypothetical|imaginary|invented)\b[^.?!]{{0,60}}"
+        rf"{re.escape(m)}", question, re.IGNORECASE)]
     return list(dict.fromkeys(missing))
+
+
+# A factual question asking about what the scene named, by pronoun ("How is it governed?",
+# "did they start talks?", "Does it follow the same model?").
+_BACK_REFERENCE = re.compile(r"\b(is|was|were|are|does|did|has|have|had) (it|they)\b|"
+                             r"\bhow (was|is|were|are) (it|they)\b|\b(in|of|about|under) it\b|"
+                             r"\b(that|this) (arrangement|deal|agreement|programme|program|"
+                             r"project|zone|scheme|treaty|loan|plan|initiative|partnership)\b",
+                             re.IGNORECASE)
+
+
+# The asker's own body, named by its country and set in the scene: "Peru's agriculture trade
+# office here", "Georgia's economy ministry:", "Jamaica's investment agency is courting ..."
+_ASKERS_BODY = (r"([\w-]+ ){0,3}(ministry|ministries|department|agency|office|embassy|mission|"
+                r"delegation|team|desk|authority|treasury|commission|negotiators?|government|"
+                r"cabinet|secretariat|board|bureau|directorate|unit)"
+                r"(\s+here\b|\s*:|,? (wants?|is|are|has|have|fears?|needs?|plans?|asks?|"
+                r"would like|hopes?|worries|expects?|intends?|must)\b)")
 
 
 _ROLE = re.compile(
