@@ -1364,10 +1364,11 @@ def missing_subjects(question: str, passages: list[ScoredPassage]) -> list[str]:
         pairs = {}  # the asker's own new partnership: "a new economic partnership between ..."
     asked, scene = asked_sentences(question)
     asked_text = " ".join(asked)
-    # what is asked names a case the evidence covers ("... In the EU's arrangement with
-    # Morocco, what happened to the access payments?")
+    # a factual question about what the scene named, by pronoun ("How is it governed?")
     about_scene = not any(_ADVICE.search(s) for s in asked) and \
         any(_BACK_REFERENCE.search(s) for s in asked)
+    # otherwise, what is asked names a case the evidence covers ("... In the EU's arrangement
+    # with Morocco, what happened to the access payments?")
     others_covered = scene and not about_scene and (
         any(any(mentions(t, c) for t in documents) for c in named_country_codes(asked_text)) or
         any(s not in missing for s in salient_subjects(asked_text)))
