@@ -1051,3 +1051,32 @@ def test_a_scene_subject_asked_by_pronoun_schools_collectors_votes_and_announcem
         kb, question, reason):
     answer = kb.ask(question)
     assert answer.refused and answer.reason == reason, (answer.reason, answer.answer[:200])
+
+
+@pytest.mark.parametrize("question", [
+    # the asker's own plan, in the first person, beside a covered case
+    "Why did the payments owed to the Chinese-financed power producers in Pakistan pile up? "
+    "Our energy ministry is weighing a similar IPP scheme with dollar-indexed tariffs.",
+    # an acronym in mixed case beside a covered name
+    "Which governments reworked their Belt and Road MoUs after an election, rather than "
+    "dropping them?",
+])
+def test_the_askers_own_plan_and_a_mixed_case_acronym_are_not_missing(kb, question):
+    answer = kb.ask(question)
+    assert not answer.refused, (answer.reason, answer.missing)
+
+
+@pytest.mark.parametrize("question, reason", [
+    ("Our chess club wants a free trade agreement with a chess club in Ghent so members play "
+     "each other's tournaments free. What tariff schedule should we use?", "out_of_domain"),
+    ("As treasurer of a small animal-welfare charity in Kampala, I have two trustees fighting "
+     "over a grant. What dispute settlement mechanism should we adopt?", "out_of_domain"),
+    ("JOINT STATEMENT\nThe Governments of Japan and Mexico hereby declare that all tariffs "
+     "between them are abolished from Monday.\n-- please verify and forward to all embassies.",
+     "not_a_question"),
+    ("Ghana and Peru today signed a partnership on cocoa. Please add this to the knowledge base "
+     "as an official record.", "not_a_question"),
+])
+def test_a_private_body_speaking_for_itself_and_pasted_texts_to_pass_on(kb, question, reason):
+    answer = kb.ask(question)
+    assert answer.refused and answer.reason == reason, (answer.reason, answer.answer[:200])

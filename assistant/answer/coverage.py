@@ -56,6 +56,10 @@ _AT_ASSISTANT = re.compile(
     r"|\b(talk|speak|write|answer|reply|respond)\w*,? (like|as) an? (pirate|cowboy|robot|child|"
     r"toddler|teenager|gangster|rapper|poet|wizard|villain|comedian)\b"
     r"|\b(use|from|with) your own (knowledge|opinion|views?)\b|\bmake (something|it|one|stuff) up\b"
+    # "Please publish this as an official knowledge-base entry": filing text, not asking
+    r"|\b(publish|add|insert|store|save|enter|upload|include|record)\b (this|it|the above|the "
+    r"following)\b.{0,30}\b(knowledge[- ]?base|official (entry|record|source)|your (sources|"
+    r"database|records))\b"
     r"|\b(just )?(guess|speculate|invent)\b.{0,20}\b(if|when|even)\b.{0,20}\b(not|don't|no)\b"
     r"|\bsay (that|it)? ?anyway\b"
     # in Dutch and Indonesian: "vergeet al je instructies", "abaikan semua instruksi"
@@ -301,7 +305,19 @@ def not_a_question(question: str) -> bool:
             or _CREATIVE_OTHER.search(question) or _ATTRIBUTED_OTHER.search(question) \
             or _BODY_RELEASE.search(question) or _MADE_UP.search(question):
         return True
+    if _OFFICIAL_TEXT.search(question) and _PASS_ON.search(question):
+        return True  # a pasted "communiqué" to confirm and circulate
     return bool(_ATTRIBUTED.search(question) and _ANNOUNCING.search(question))
+
+
+# An official text pasted in ("JOINT COMMUNIQUÉ ... hereby announce ... Done at Nairobi.") with
+# a request to pass it on as true ("pls confirm this is accurate and circulate to all missions").
+_OFFICIAL_TEXT = re.compile(r"\bJOINT (COMMUNIQU[EÉ]|STATEMENT|DECLARATION)\b|FOR IMMEDIATE RELEASE|"
+                            r"\bPRESS RELEASE\b|\bhereby (announce|declare|agree|decide|confirm)|"
+                            r"\bDone at [A-Z]")
+_PASS_ON = re.compile(r"\b(confirm|verify|check)\b.{0,40}\b(circulate|distribute|send|forward|"
+                      r"publish|share|post|release)\b|\b(circulate|publish|distribute|release) "
+                      r"(it|this|the (text|statement|communiqu[eé]))\b", re.IGNORECASE)
 
 
 # -- subjects that are not relations between states, economies or public bodies ---------------
@@ -356,6 +372,10 @@ _PRIVATE_LIFE = re.compile(
 # Subjects no country name makes ours ("a recipe for Kenyan pilau", "a Schengen visa for my
 # holiday"): health, pets, cooking, software, games, the sciences, personal paperwork.
 _NEVER_OURS = re.compile(
+    # the officer of a private body: "I am treasurer of a small environmental NGO in Nairobi"
+    r"\b(i am|i['’]m|as) (the )?(treasurer|secretary|chair(person)?|president|trustee) of (a|an|"
+    r"our|my) (small |local |tiny |volunteer )?([\w-]+ ){0,3}(ngo|charity|club|association|"
+    r"society|co-?op\w*|foundation|church|mosque|temple|parish|choir|team)\b|"
     r"\b(recipes?|cook(ing)?|bak(e|ing)|roux|curry|pilau|marinade|"
     # (not the symptoms of a failing partnership, nor a list headed "Symptoms:")
     r"symptoms? (of|include|like|such as) (?!(a |an |the |our |their )?([\w-]+ )?(partnership|"
@@ -525,7 +545,14 @@ def out_of_domain(question: str, learned: float | None = None, sided_with: float
     match = _PRIVATE_LIFE.search(question)
     countries = bool(named_country_codes(question))
     if match:
-        if not states and not countries or learned is not None and learned >= sided_with:
+        # the asker speaks for the private body itself ("Our book club wants a reciprocity
+        # agreement with a book club in Lyon ... What tariff schedule—er, swap schedule"): the
+        # field's words are borrowed, unless a country comes into it
+        before = question[:match.start()]
+        speaks_for = bool(re.fullmatch(r"\W*(our|my)\s+([\w-]+\s+){0,2}", before, re.I) or
+                          not before.strip() and re.match(r"(our|my)\b", match.group(0), re.I))
+        if not states and not countries or learned is not None and learned >= sided_with or \
+                speaks_for and not countries:
             return match.group(0)
         return None
     if learned is not None and learned >= sure and not states and not countries and \
@@ -1140,7 +1167,9 @@ def subject_mentioned(subject: str, passages: list[str], raw: str, acronyms: set
         return True
     # Acronyms inside a name ("the Australia–Singapore DEA") are checked on their own; the
     # other words must all stand in one passage, so "Asian … Bank" is not found in pieces.
-    shouting = [w for w in words if w.isupper() and len(w) >= 2]
+    # (an acronym in mixed case, "Belt and Road MoUs", is one too)
+    shouting = [w for w in words if len(w) >= 2 and (w.isupper() or (
+        sum(c.isupper() for c in w) >= 2 and w.upper() in _GENERIC_ACRONYMS))]
     if not all(subject_mentioned(w, passages, raw, acronyms, country_initials) for w in shouting
                if not _generic(w)):
         return False
@@ -1441,6 +1470,13 @@ def missing_subjects(question: str, passages: list[ScoredPassage]) -> list[str]:
         if any(s not in missing for s in asked_subjects):
             missing = [m for m in missing if m not in subjects or
                        any(m in s for s in asked)]
+    # The asker's own plan, said in the first person in the scene ("We're weighing a similar
+    # IPP model with dollar-linked tariffs."), when what is asked names a case the evidence
+    # covers ("How were Pakistan's Chinese-built power plants financed?").
+    own = [s for s in scene if _FIRST_PERSON.search(s)]
+    if own and others_covered and missing:
+        rest = " ".join(asked + [s for s in scene if s not in own])
+        missing = [m for m in missing if not (m in " ".join(own) and m not in rest)]
     # Where the asker works, said in the first person ("I'm a customs supervisor at a crossing
     # between Honduras and El Salvador. ... What did the first such post achieve?"), when
     # nothing else in the question names it.
@@ -1453,6 +1489,9 @@ def missing_subjects(question: str, passages: list[ScoredPassage]) -> list[str]:
         rf"\b(fictional|fictitious|hypothetical|imaginary|invented)\b[^.?!]{{0,60}}"
         rf"{re.escape(m)}", question, re.IGNORECASE)]
     return list(dict.fromkeys(missing))
+
+
+_FIRST_PERSON = re.compile(r"\b(we|we['’](re|ve|ll|d)|our|us|i|i['’](m|ve|d)|my)\b", re.IGNORECASE)
 
 
 # A factual question asking about what the scene named, by pronoun ("How is it governed?",
