@@ -343,3 +343,31 @@ def test_a_how_should_question_gets_the_sentence_that_says_what_to_do(kb):
                     "Chile's recorded imports from us, and a senator says we cook the books. How "
                     "should the two statistical agencies deal with the difference?")
     assert "joint reconciliation study" in answer.answer, answer.answer
+
+
+def test_a_table_is_quoted_whole_with_its_lead_in():
+    text = ("A simple register has these columns:\n\n| Column | Content |\n|---|---|\n"
+            "| Risk | Short description of the event |\n| Owner | A named official on each side |"
+            "\n\nThe register is reviewed at every meeting of the committee.")
+    quoted = [s.text for s in spans(text)]
+    assert quoted[0] == ("A simple register has these columns: Risk (short description of the "
+                         "event); Owner (a named official on each side).")
+    assert not any(text.startswith("| Column") for text in quoted)  # the header is no row
+
+
+def test_a_question_about_a_tables_columns_gets_the_table(kb):
+    answer = kb.ask("For a workshop, which columns should the two delegations put in their "
+                    "shared risk register?")
+    assert not answer.refused
+    assert "Early warning indicator (what data would show the risk is rising)" in answer.answer
+    assert not any(is_fragment_line(text) for text, _ in quoted_lines(answer))
+
+
+def test_an_acronym_the_case_itself_uses_makes_it_the_case_asked_about(kb):
+    # "JCC" names no country and no title word, but CPEC's text uses it: its case answers,
+    # not the guidance on joint committees
+    answer = kb.ask("Who co-chairs the JCC on each side, and where did its 12th special "
+                    "session meet?")
+    lead = _lead(answer)
+    assert lead.doc_id == "case-studies/china-pakistan-economic-corridor", lead.doc_id
+    assert "Beijing" in answer.answer.split("\n")[0]

@@ -15,6 +15,7 @@ from ..retrieval import ScoredPassage, tokenize
 from .coverage import (
     _GENERIC,
     _country_or_demonym,
+    _generic,
     _initials,
     _is_country_word,
     misspelt,
@@ -86,7 +87,7 @@ def fit_features(question: str, q, passages: list[ScoredPassage], lexical, weigh
     if top_doc and top_doc.startswith("case-studies/") and sections is not None and q is not None:
         # a question about a case: guidance votes would only pull away from it; the questions
         # asked about that case say which of its sections answers
-        asked = sections.case_votes(q, top_doc)
+        asked = sections.case_votes(q, top_doc, question)
     kinds = sections.kind(q, question, top_doc) if sections is not None and q is not None else {}
     adapter = sections.adapter(lexical) if sections is not None and q is not None else None
     qa = adapt(q, adapter) if adapter is not None else q
@@ -181,7 +182,10 @@ def names_any_case(question: str, passages: list[ScoredPassage]) -> bool:
     """Whether the question names one of the case studies among the passages."""
     countries = asked_countries(question)
     vocabulary = set(re.findall(r"[\w+-]+", question.lower()))
-    return any(names_case(countries, vocabulary, p.metadata)
+    # an acronym the case itself uses ("JCC" for CPEC's Joint Cooperation Committee)
+    acronyms = [a for a in re.findall(r"\b[A-Z]{3,}\b", question) if not _generic(a)]
+    return any(names_case(countries, vocabulary, p.metadata) or
+               any(re.search(rf"\b{a}\b", p.text) for a in acronyms)
                for p in passages if p.metadata["doc_type"] == "case-study")
 
 

@@ -169,7 +169,7 @@ class SectionModel:
             by_section[key] = by_section.get(key, 0.0) + float(w) / total
         return by_section
 
-    def case_votes(self, vector, case: str) -> dict[tuple[str, str], float]:
+    def case_votes(self, vector, case: str, question: str = "") -> dict[tuple[str, str], float]:
         """Shares of the votes of the labelled questions about one case study nearest the
         asker's, by (doc_id, lower-case heading): among questions about the same case, the
         nearest tell which of its sections is asked for ("what did it cost Swiss firms" was
@@ -183,7 +183,13 @@ class SectionModel:
         sims = self.vectors[rows] @ np.asarray(vector, dtype=np.float32)
         nearest = np.argsort(-sims)[:CASE_NEIGHBOURS]
         weights = np.maximum(sims[nearest], 0.0) ** 4
-        total = float(weights.sum()) or 1.0
+        total = float(weights.sum()) or 1.0  # (the shares left by the prior are not re-spread)
+        if question and not _ASKS_BACKGROUND.search(question):
+            # the same prior as the kind classifier's: the training files ask for a case's
+            # Background far more often than askers do ("Did the 2005 Tokyo–Mexico City
+            # agreement measurably change trade?" drew three Background questions about it)
+            weights *= np.array([KIND_PRIOR.get(self.labels[i][1], 1.0) for i in rows[nearest]],
+                                dtype=np.float32)
         by_section: dict[tuple[str, str], float] = {}
         for i, w in zip(rows[nearest], weights, strict=True):
             by_section[self.labels[i]] = by_section.get(self.labels[i], 0.0) + float(w) / total

@@ -56,9 +56,27 @@ def _logical_lines(text: str):
         yield start, " ".join(current)
 
 
-def _lines(text: str):
-    """(line number, is list item, sentence) for every sentence of a passage, short ones too."""
+_TABLE_RULE = re.compile(r":?-{2,}:?")
+
+
+def _lines(text: str, rows: bool = False):
+    """(line number, is list item, sentence) for every sentence of a passage, short ones too;
+    with `rows`, a table's rows too, as (line number, ROW, cells joined) after its header."""
+    header = True
     for number, line in _logical_lines(text):
+        if rows and line.startswith("|"):
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if all(_TABLE_RULE.fullmatch(c) or not c for c in cells):
+                continue
+            if not header and cells[0]:
+                rest = ", ".join(c for c in cells[1:] if c)
+                first = rest.split()[0] if rest else ""
+                if first == "A" or first[:1].isupper() and first[1:].islower():
+                    rest = rest[0].lower() + rest[1:]  # "Owner (a named official on each side)"
+                yield number, ROW, f"{cells[0]} ({rest})" if rest else cells[0]
+            header = False
+            continue
+        header = True
         if line.startswith(("|", "#", "```")):
             continue
         item = bool(_ITEM.match(line))
@@ -99,13 +117,18 @@ class Span:
         self.words = len(self.text.split())
 
 
+ROW = "row"  # a table row in _lines
+
+
 def spans(text: str) -> list[Span]:
     """The passage cut into spans that read on their own."""
-    pieces = list(_lines(text))
+    pieces = list(_lines(text, rows=True))
     kept: list[tuple[int, bool, str, int]] = []  # (line, item, sentence, index or -1)
     index = 0
     for line, item, sentence in pieces:
-        if len(sentence.split()) >= MIN_WORDS:
+        if item == ROW:  # no sentence of its own: it reads only after its lead-in
+            kept.append((line, item, sentence, -1))
+        elif len(sentence.split()) >= MIN_WORDS:
             kept.append((line, item, sentence, index))
             index += 1
         elif sentence:  # too short to quote alone, but it may lead a list ("It also:")
@@ -114,6 +137,26 @@ def spans(text: str) -> list[Span]:
     i = 0
     while i < len(kept):
         line, item, sentence, idx = kept[i]
+        # A lead-in ("A simple joint register has these columns:") with the table below it:
+        # "Risk (short description of the event); Category (economic, political, ...); ..."
+        if not item and sentence.endswith(":") and i + 1 < len(kept) and kept[i + 1][1] == ROW:
+            j = i + 1
+            while j < len(kept) and kept[j][1] == ROW:
+                j += 1
+            rows = [kept[k][2].rstrip(" .;") for k in range(i + 1, j)]
+            table = f"{sentence} {'; '.join(rows)}."
+            if idx < 0 and out and kept[i - 1][3] >= 0:
+                # a lead-in too short to stand alone ("The columns are:") joins the sentence
+                # before it ("Each row of the framework describes one indicator.")
+                out[-1] = Span(out[-1].sentences, f"{out[-1].text} {table}",
+                               items=len(rows))
+            else:
+                out.append(Span([idx] if idx >= 0 else [], table, items=len(rows)))
+            i = j
+            continue
+        if item == ROW:
+            i += 1
+            continue
         # A lead-in ("It also:") with the list below it.
         if not item and sentence.endswith(":") and i + 1 < len(kept) and kept[i + 1][1]:
             j = i + 1
