@@ -371,3 +371,11 @@ def test_an_acronym_the_case_itself_uses_makes_it_the_case_asked_about(kb):
     lead = _lead(answer)
     assert lead.doc_id == "case-studies/china-pakistan-economic-corridor", lead.doc_id
     assert "Beijing" in answer.answer.split("\n")[0]
+
+
+def test_a_lessons_line_counts_as_advice_for_a_what_have_others_learned_question(kb):
+    answer = kb.ask("Customs in our biggest export market began rejecting our shrimp over "
+                    "unexplained sanitary findings, days after our foreign minister criticised "
+                    "its government. What have other countries learned about responding to "
+                    "pressure like this?")
+    assert "diversify markets before coercion starts" in answer.answer

@@ -1080,3 +1080,19 @@ def test_the_askers_own_plan_and_a_mixed_case_acronym_are_not_missing(kb, questi
 def test_a_private_body_speaking_for_itself_and_pasted_texts_to_pass_on(kb, question, reason):
     answer = kb.ask(question)
     assert answer.refused and answer.reason == reason, (answer.reason, answer.answer[:200])
+
+
+@pytest.mark.parametrize("question", [
+    # a pair related over more words ("signed a comprehensive free trade agreement with")
+    "Mexico signed a comprehensive free trade agreement with Israel in 2000. How were its rules "
+    "of origin handled?",
+    # an acronym that spells the named countries' initials, not another pair's ("CU" is also
+    # Canada and the United States)
+    "Canada and Uruguay opened free trade talks in 2018. Which chapters does the draft CUFTA "
+    "have?",
+])
+def test_a_pair_related_at_length_and_an_acronym_of_the_named_countries_are_checked(
+        kb, question):
+    answer = kb.ask(question)
+    assert answer.refused and answer.reason == "not_covered", (answer.reason,
+                                                                answer.answer[:200])

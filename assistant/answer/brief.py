@@ -38,9 +38,9 @@ _ASKS_ADVICE = re.compile(r"\b(should|ought to|how (can|could|do|would|to) (we|i
                           re.IGNORECASE)
 # ("The practical response is a joint reconciliation study", "Lessons: diversify markets")
 _ADVICE = re.compile(r"\b(should|must|need(s)? to|ought to|can help|helps? most|works? best|"
-                     r"designers?|the lesson|it pays to|by:|avoid|make sure|lessons:|"
+                     r"designers?|the lesson|it pays to|avoid|make sure|"
                      r"good practice|the (practical|best|usual|better|right) (response|answer|"
-                     r"approach|remedy|course) is)\b", re.IGNORECASE)
+                     r"approach|remedy|course) is)\b|\b(by|lessons):", re.IGNORECASE)
 
 
 # Weights of the span score, tuned on the quality dev halves (dev, dev-b, dev-c; never on test).

@@ -625,7 +625,7 @@ _TIMELESS_PRESENT = re.compile(r"^(today|nowadays|these days|currently|this year
                                r"most recent)$",
                                re.IGNORECASE)
 _LESSON = re.compile(
-    r"\b(lessons?|learn\w*|take ?aways?|take away|teach\w*|still apply|should|advice|advise|"
+    r"\b(lessons?|learn\w*|take ?aways?|take away|teach\w*|taught|still apply|should|advice|advise|"
     r"recommend\w*|how (can|could|do|would) (we|i|a|an|they)|what (can|could) (we|a|an)|"
     r"approach|the guidance|thinking|best practice|good practice|design|suggest\w*|"
     r"how to (respond|react|handle|deal with))\b", re.IGNORECASE)
@@ -1359,6 +1359,17 @@ def missing_subjects(question: str, passages: list[ScoredPassage]) -> list[str]:
     acronyms = {a.upper() for a in _initials(raw)}
     subjects = salient_subjects(question)
     missing = [s for s in subjects if not subject_mentioned(s, texts, raw, acronyms, initials)]
+    # An acronym read as its countries' initials ("KORUS") must be of the countries the question
+    # names with it: "Canada and Ukraine ... the first CUFTA" is not the Canada–US agreement.
+    named = named_country_codes(question)
+    for s in subjects:
+        if s in missing or not s.isupper() or not s.isalpha() or s in acronyms or \
+                re.search(rf"(?<![A-Za-z]){s}(?![A-Za-z])", raw):
+            continue
+        spelled = {c for c in named if any(n[:1].upper() in s for n in names_of(c))}
+        if len(spelled) >= 2 and not any(spelled <= set(countries_of(p.metadata))
+                                         for p in passages):
+            missing.append(s)
     documents = [" ".join(t) for t in by_doc.values()]
     # A relationship named by its two sides ("India–EFTA", "EU–Mercosur") needs one document
     # that names both; two countries are checked below, with all their names.
@@ -1472,11 +1483,14 @@ def missing_subjects(question: str, passages: list[ScoredPassage]) -> list[str]:
                        any(m in s for s in asked)]
     # The asker's own plan, said in the first person in the scene ("We're weighing a similar
     # IPP model with dollar-linked tariffs."), when what is asked names a case the evidence
-    # covers ("How were Pakistan's Chinese-built power plants financed?").
-    own = [s for s in scene if _FIRST_PERSON.search(s)]
+    # covers ("How were Pakistan's Chinese-built power plants financed?"): a kind of thing
+    # ("a similar IPP model"), not a named one ("benchmarking against Chancay in Peru").
+    own = " ".join(s for s in scene if _FIRST_PERSON.search(s))
     if own and others_covered and missing:
-        rest = " ".join(asked + [s for s in scene if s not in own])
-        missing = [m for m in missing if not (m in " ".join(own) and m not in rest)]
+        rest = " ".join(s for s in asked + scene if s not in own)
+        missing = [m for m in missing if m in rest or not re.search(
+            rf"\b(a|an|our|my|similar|own)\s+([\w-]+\s+){{0,2}}{re.escape(m)}\b", own,
+            re.IGNORECASE)]
     # Where the asker works, said in the first person ("I'm a customs supervisor at a crossing
     # between Honduras and El Salvador. ... What did the first such post achieve?"), when
     # nothing else in the question names it.
@@ -1677,7 +1691,7 @@ def _name_combinations(codes: list[str]) -> list[tuple[str, ...]]:
     return list(product(*options))[:64]
 
 
-_RELATION = (r"(?:'s)?\s+(?:[\w-]+\s+){0,4}?(?:agreement|deal|partnership|treaty|pact|accord|FTA|"
+_RELATION = (r"(?:'s)?\s+(?:[\w-]+\s+){0,6}?(?:agreement|deal|partnership|treaty|pact|accord|FTA|"
              r"EPA|CEPA|cooperation|relationship|relations|loans?|programme|program|project|"
              r"corridor|compact|MoU|memorandum|dialogue|trade|investment)\s+(?:(?:was|is|were)\s+)?"
              r"with\s+")
@@ -1834,7 +1848,8 @@ _TRADE_DEAL = re.compile(r"(FTA|EPA|CEPA|CECA|BIT|CETA|free trade|trade|(compreh
 
 
 _NAMED_DEAL = re.compile(r"\b(FTA|EPA|CEPA|CECA|BIT|TPA|(?i:free trade agreement|economic partnership "
-                         r"agreement|trade promotion agreement))\b")
+                         r"agreement|trade promotion agreement|preferential trade agreement|"
+                         r"investment treaty))\b")
 
 
 def mentions_agreement(question: str) -> bool:
