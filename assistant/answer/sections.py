@@ -57,7 +57,9 @@ INTENTS = {
                  ("problems and criticism", "pitfalls", "risk", "criticism")),
     "financing": (r"financ|funded|funding|paid for|pay for|loans?|lend|lender|debt|money|capital",
                   ("financing", "financial", "finance")),
-    "results": (r"results?|outcomes?|achiev|impact|effects?|worked|deliver|happened",
+    "results": (r"results?|outcomes?|achiev|impact|effects?|worked|deliver|happened|"
+                r"turn(ed|s)? out|pa(y|id) off|measurabl|(make|made) a difference|what came of|"
+                r"cover(ed|s)? (its|their) (running |operating )?costs",
                 ("results",)),
     "lessons": (r"\blearn|lessons?|takeaways?|take away|draw from|apply (this|that|it) to|"
                 r"for our own|"
