@@ -57,6 +57,7 @@ def _logical_lines(text: str):
 
 
 _TABLE_RULE = re.compile(r":?-{2,}:?")
+ROW = "row"  # in _lines' "is list item" place: a table row
 
 
 def _lines(text: str, rows: bool = False):
@@ -117,13 +118,10 @@ class Span:
         self.words = len(self.text.split())
 
 
-ROW = "row"  # a table row in _lines
-
-
 def spans(text: str) -> list[Span]:
     """The passage cut into spans that read on their own."""
     pieces = list(_lines(text, rows=True))
-    kept: list[tuple[int, bool, str, int]] = []  # (line, item, sentence, index or -1)
+    kept: list[tuple[int, bool | str, str, int]] = []  # (line, item or ROW, sentence, index or -1)
     index = 0
     for line, item, sentence in pieces:
         if item == ROW:  # no sentence of its own: it reads only after its lead-in
