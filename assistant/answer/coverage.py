@@ -273,7 +273,10 @@ _REQUEST_WORD = re.compile(
     r"would|should|will|give|list|compare|summari[sz]e|explain|describe|outline)\b"
     r"|\b(please|pls|tell me|tell us|explain|summari[sz]e|draft|write|prepare|advise|recommend|"
     r"suggest|analy[sz]e|assess|can you|could you|(i|we) (need|want)|(i|we)'?d like|"
-    r"help (me|us)|give me|give us|what about|remind (me|us))\b"
+    r"help (me|us)|give me|give us|what about|remind (me|us)|"
+    # "I'm looking for models of exchange schemes ... This is for the people strand of ..."
+    r"(i|we)(['’]m|['’]re| am| are) (looking|searching|hoping|trying to find)|keen to (know|learn|"
+    r"see|find|hear)|(any|some) (examples?|ideas|pointers|suggestions|precedents?))\b"
     # "my table disagrees about why ... - was it the crisis or ...", "Using the template, fill
     # in two sample rows ... that I can put on a handout."
     r"|\b(about|on|over|as to) (why|whether|how|what|which|who|when)\b"
@@ -668,6 +671,9 @@ def _asked_after_colon(rest: str) -> bool:
         bool(_PAST_ASK.match(after[1]) or _ADVICE.search(after[1]))
 
 
+_DRAFTING = re.compile(r"^\W*(please\s+)?(draft|write|prepare|outline|summari[sz]e|list|"
+                       r"compare|explain|describe|suggest|propose|set out|give me|tell me)\b",
+                       re.IGNORECASE)
 _REQUEST_START = re.compile(r"^\W*(give|tell|list|show|provide|send|summari[sz]e|update|brief|"
                             r"what|how|which|who|when|where|is|are|has|have|did|does|do|can|"
                             r"could|will|please)\b", re.IGNORECASE)
@@ -739,7 +745,10 @@ def time_scope(question: str, knowledge_date: date | None) -> str | None:
     if status and not _LESSON.search(question) and named():
         return "will" if "will" in status.group(0).lower() else "now"
     sentences = [s for s in re.split(r"(?<=[.?!])\s+", question.strip()) if s]
-    asked = [s for s in sentences if s.endswith("?")] or sentences[-1:]
+    # (without a question mark, a request is what is asked: "Draft three talking points on
+    # ... . She meets a prospective donor next week.")
+    asked = [s for s in sentences if s.endswith("?")] or \
+        [s for s in sentences if _DRAFTING.match(s)] or sentences[-1:]
     scene = [s for s in sentences if s not in asked]
     # The scene-setting sentences' dates are the user's own ("Our partner slapped export
     # licensing on us last year. What sequence of steps could rebuild confidence?"), unless
@@ -835,6 +844,7 @@ second third however meanwhile instead otherwise therefore thus hence recently p
 perhaps maybe certainly obviously unfortunately fortunately clearly overall ideally basically
 honestly frankly personally apparently actually really just only even already always never often
 sometimes usually context background note ps fyi update re fw fwd
+once unless until whether though whereas takeaways takeaway thoughts
 """.split())
 _CAPITALISED = re.compile(r"[A-Z][\w'’.&‐-―−-]*")
 _DEMONYMS = {
@@ -1034,7 +1044,7 @@ def salient_subjects(question: str) -> list[str]:
     question written in another language only acronyms and names with inner capitals (CETA,
     InstA) count: its other capitals are that language's nouns and spellings."""
     subjects: list[str] = []
-    question = _SPEAKER.sub("", question)
+    question = _one_word_names(_SPEAKER.sub("", question))
     for sentence in re.split(r"(?<=[.?!:;])\s+", question):
         tokens = re.findall(r"[\w'’.&]+(?:[‐-―−-][\w'’.&]+)*|[^\w\s]", sentence)
         run: list[str] = []
@@ -1075,6 +1085,18 @@ def salient_subjects(question: str) -> list[str]:
         out = [s for s in out if any(any(c.isupper() for c in w[1:]) for w in _words(s))]
     countries = [m.group(0) for m in _country_or_demonym().finditer(question)]
     return [s for s in out if not any(c != s and c.startswith(f"{s} ") for c in countries)]
+
+
+def _one_word_names(question: str) -> str:
+    """A state's name with small words inside it ("Dar es Salaam", "Trinidad and Tobago") as
+    the state's name, so that its capitals are not read as names of their own ("Salaam")."""
+    from ..regions import _country_names
+
+    def canonical(m: re.Match) -> str:
+        code = _country_names().get(m.group(1)) or _DEMONYMS.get(m.group(1))
+        return country_name(code) if code and re.search(r"\s[a-z]", m.group(1)) else m.group(0)
+
+    return _country_or_demonym().sub(canonical, question)
 
 
 # Two-letter country codes officials write in notes ("US–JP CMA", "CN lenders"); only those
@@ -1182,10 +1204,12 @@ def subject_mentioned(subject: str, passages: list[str], raw: str, acronyms: set
     patterns = [_country_pattern(w) if w in _DEMONYMS else
                 re.compile(rf"(?<![a-z0-9]){re.escape(normalise(w))}") for w in kept]
     # (a route, "Kota Bharu–Gombak", names its two ends, which may stand far apart)
-    if len([w for w in kept if not _is_country_word(w)]) < 3 or re.search(r"\w[–—-]\w", subject):
+    own_words = [w for w in kept if not _is_country_word(w)]
+    if len(own_words) < 2 or len(kept) < 3 or re.search(r"\w[–—-]\w", subject):
         return any(all(p.search(t) for p in patterns) for t in passages)
-    # A name of three words or more ("Central African Forest Initiative") stands together: its
-    # words scattered over a long passage ("central bank", "African", "forest") do not name it.
+    # A name of three words or more ("Central African Forest Initiative", "Better Factories
+    # Cambodia") stands together: its words scattered over a long passage ("central bank",
+    # "African", "forest"; "Better Work", "factories", "Cambodia") do not name it.
     # (its country words, "Korean Knowledge Sharing Program", may stand anywhere in the passage)
     window = len(kept) + 4
     near = [p for p, w in zip(patterns, kept, strict=True) if not _is_country_word(w)]
@@ -1359,6 +1383,20 @@ def missing_subjects(question: str, passages: list[ScoredPassage]) -> list[str]:
     acronyms = {a.upper() for a in _initials(raw)}
     subjects = salient_subjects(question)
     missing = [s for s in subjects if not subject_mentioned(s, texts, raw, acronyms, initials)]
+    # A place's project ("the Addis Ababa light rail") needs evidence that names that kind of
+    # project there: the place mentioned for something else (a kaizen centre) is not it.
+    if not any(_ADVICE.search(s) or _LESSON.search(s) for s in asked_sentences(question)[0]):
+        for s in subjects:
+            project = re.search(rf"(?<![\w-]){re.escape(s)}\s+(?:[a-z-]+\s+)?{_INFRASTRUCTURE}",
+                                question)
+            place, kind = normalise(s), project and project.group(1).lower().split()[-1][:4]
+            # (a place found under another spelling, "Gwadur port", is the case's own)
+            if s in missing or not project or not any(place in t for t in texts):
+                continue
+            if not any(re.search(rf"{re.escape(place)}.{{0,80}}(?<![a-z]){kind}|"
+                                 rf"(?<![a-z]){kind}.{{0,80}}{re.escape(place)}", t)
+                       for t in texts):
+                missing.append(project.group(0))
     # An acronym read as its countries' initials ("KORUS") must be of the countries the question
     # names with it: "Canada and Ukraine ... the first CUFTA" is not the Canada–US agreement.
     named = named_country_codes(question)
@@ -1422,14 +1460,17 @@ def missing_subjects(question: str, passages: list[ScoredPassage]) -> list[str]:
     for a, b in pairs:
         # "did the EU and Indonesia settle on in their CEPA": a pair named beside an agreement's
         # acronym needs a document about that pair's agreement too
-        acronym = named_agreements.get((a, b)) or next(
+        # (not another pair's: "the Japan–Thailand EPA with the Japan–India institutes")
+        acronym = named_agreements.get((a, b)) if named_agreements else next(
             (m.group(0) for m in [_NAMED_DEAL.search(question)] if m), None)
         if not any(mentions(t, a) and mentions(t, b) for t in documents):
             missing.append(f"the {country_name(a)}–{country_name(b)} relationship")
         elif acronym and not any({a, b} <= codes and (not _TRADE_DEAL.match(acronym) or
                                                       _AGREEMENT_WORDS.search(title))
                                      for codes, title in zip(partners, titles, strict=True)) and \
-                not any(mentions(t, a) and mentions(t, b) for t in titles) and \
+                not any(mentions(t, a) and mentions(t, b) and (
+                    not _TRADE_DEAL.match(acronym) or _AGREEMENT_WORDS.search(t))
+                        for t in titles) and \
                 not any(_pair_names(p.text, a, b, acronym) for p in passages):
             missing.append(f"an agreement between {country_name(a)} and {country_name(b)}")
     for phrase, words in qualified_agreements(question):
@@ -1556,6 +1597,11 @@ _PROJECT = (r"\b(compacts?|loans?|railways?|ports?|projects?|programmes?|program
             r"credit lines?)")
 _POST = r"(mission|consulate|embassy|office|delegation|bureau|desk|team|post|representation|"\
         r"crossing|checkpoint)"
+_INFRASTRUCTURE = (r"(light rail|rail(?:way)?s?|metro|tramway|port|airport|dam|bridge|expressway|"
+                   r"highway|motorway|pipeline|refinery|power (?:plant|station)|canal|tunnel|"
+                   r"smelter)\b")
+_FACILITY = (r"\b(plants?|factor(y|ies)|facilit(y|ies)|mines?|sites?|ports?|terminals?|zones?|"
+             r"parks?|refiner(y|ies)|smelters?|projects?|railways?|dams?|warehouses?|mills?)\b")
 _GATHERING = (r"\b(meets?|meeting|conference|summit|workshop|seminar|forum|session|module|course|"
               r"round|talks|posted|based|stationed|visit|trip|consulate|embassy|mission|office|"
               r"delegation|"
@@ -1574,6 +1620,10 @@ def _askers_place(subject: str, question: str) -> bool:
         sentence = re.split(r"(?<=[.?!])\s+", before)[-1]
         if _ASKS_ABOUT.match(sentence):
             return False  # "What did the summit in Lobito decide?" asks about it
+        if re.match(rf"\s+([\w-]+\s+){{0,2}}{_FACILITY}", after, re.IGNORECASE) or \
+                re.search(rf"{_FACILITY}\s+(in|at|near|outside)\s+(the\s+)?$", before,
+                          re.IGNORECASE):
+            return False  # "the RRM case at the Draexlmaier plant in Durango": the case's site
         if re.search(_GATHERING, before, re.IGNORECASE) or \
                 re.match(rf"\s+((border|customs|field|regional|branch|country|trade)\s+)?{_POST}\b",
                          after, re.IGNORECASE) and \

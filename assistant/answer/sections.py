@@ -53,7 +53,8 @@ INTENTS = {
     "problems": (r"went wrong|go wrong|gone wrong|problems?|criticis|controvers|contested|"
                  r"contentious|objections?|opposition|fail|mistakes?|risks?|pitfalls?|downsides?|"
                  r"backlash|concerns?|weakness|avoid|watch out|traps?|troubles?|struggl|setbacks?|"
-                 r"stall|derail",
+                 r"stall|derail|f[ae]ll(s|ing)? (apart|flat|through)|(get|gets|got|getting) stuck|"
+                 r"br(eak|eaks|oke|oken) down|unravel|collapse|fizzle|peter(ed)? out",
                  ("problems and criticism", "pitfalls", "risk", "criticism")),
     "financing": (r"financ|funded|funding|paid for|pay for|loans?|lend|lender|debt|money|capital",
                   ("financing", "financial", "finance")),
