@@ -379,3 +379,23 @@ def test_a_lessons_line_counts_as_advice_for_a_what_have_others_learned_question
                     "its government. What have other countries learned about responding to "
                     "pressure like this?")
     assert "diversify markets before coercion starts" in answer.answer
+
+
+@pytest.mark.parametrize("question, section, words", [
+    # a guidance document's opening section ("What trade facilitation covers") does not lead
+    # a question about one part of it
+    ("Our customs wants a one-stop online filing system shared with the partner's border "
+     "agencies. Why do these projects usually get stuck?",
+     "Customs cooperation and single windows", "paper processes"),
+    ("We plan a fifteen-year economic partnership with Senegal. What should go in the first two "
+     "years and what later, so it survives several elections?",
+     "Short, medium and long horizons", "each expected term"),
+    # "fall apart" asks what goes wrong
+    ("Why do the action plans behind bilateral partnerships tend to fall apart a few years after "
+     "the summit?", "Common failure modes of partnership strategies", "no budget lines"),
+])
+def test_the_part_asked_about_leads_not_the_documents_opening(kb, question, section, words):
+    answer = kb.ask(question)
+    lead = _lead(answer)
+    assert lead.section == section, (lead.doc_id, lead.section)
+    assert words in answer.answer, answer.answer[:300]

@@ -1096,3 +1096,62 @@ def test_a_pair_related_at_length_and_an_acronym_of_the_named_countries_are_chec
     answer = kb.ask(question)
     assert answer.refused and answer.reason == "not_covered", (answer.reason,
                                                                 answer.answer[:200])
+
+
+@pytest.mark.parametrize("question, missing", [
+    # a case at a named plant in a named town: the plant and the town are what is asked about,
+    # not where the asker's meeting is
+    ("What remediation was agreed in the RRM case at the Panasonic plant in Reynosa?",
+     "Panasonic"),
+    # a name whose words the evidence has only far apart ("Better Work", "factories", "Cambodia")
+    ("How did Better Factories Cambodia link its factory inspections to the US textile quota?",
+     "Better Factories Cambodia"),
+    # a place the corpus mentions for something else, asked about for its railway
+    ("Who lent the money for the Addis Ababa light rail, and does its fare revenue cover the "
+     "debt?", "Addis Ababa light rail"),
+])
+def test_a_named_site_a_scattered_name_and_a_places_other_project_are_not_covered(
+        kb, question, missing):
+    answer = kb.ask(question)
+    assert answer.refused and answer.reason == "not_covered", (answer.reason,
+                                                                answer.answer[:200])
+    assert any(missing in m for m in answer.missing), answer.missing
+
+
+def test_a_deal_named_for_a_covered_pair_needs_that_deal(kb):
+    # Japan and India have a case (the corridor and the high-speed line), not their CEPA
+    answer = kb.ask("How far did Japan cut tariffs on Indian generic medicines under their "
+                    "2011 Japan–India CEPA?")
+    assert answer.refused and answer.reason == "not_covered", answer.answer[:200]
+
+
+@pytest.mark.parametrize("question, expected", [
+    # one pair's acronym ("the Japan–Thailand EPA") is not asked of another pair
+    ("Compare the carmakers' training project under the Japan–Thailand EPA with the Japan–India "
+     "manufacturing institutes: which reports how many people were trained?",
+     "case-studies/japan-thailand-epa-automotive-skills"),
+    # a drafting request whose setting is next week's meeting, not a question about next week
+    ("Draft two talking points on what the Kenya SGR loans teach about publishing loan "
+     "contracts. The minister meets the lender next week.",
+     "case-studies/kenya-china-standard-gauge-railway"),
+    # a sentence opening with "Once" does not make "Once China Merchants" a name
+    ("Once China Merchants paid for its stake in Hambantota, where did the money go?",
+     "case-studies/sri-lanka-china-hambantota-port"),
+    # a capital with small words in its name stands for its state, not for "Salaam"
+    ("Dar es Salaam wants the turbine plants we co-finance to buy components from local firms. "
+     "Both of us are WTO members. Which rules limit that?", "guidance/industrial-policy-alignment"),
+    # "I'm looking for ..." asks for something; the long setting is not a pasted text
+    ("I'm looking for scholarship and exchange schemes that have served economic relationships "
+     "well, ideally ones that send our own young people abroad. This is for the people strand "
+     "of our partnership with Mongolia.",
+     "guidance/people-to-people-and-stakeholder-inclusion"),
+    # a German name for the Swiss government, and a bank's other acronyms
+    ("Why did the Bundesrat decline to sign the framework agreement with Brussels in 2021?",
+     "case-studies/eu-switzerland-bilateral-agreements"),
+    ("BDAN / NADBank: why did the border bank lend so little in its first decade?",
+     "case-studies/us-mexico-north-american-development-bank"),
+])
+def test_openers_capitals_drafting_settings_and_other_names_are_answered(kb, question, expected):
+    answer = kb.ask(question)
+    assert not answer.refused, (answer.reason, answer.missing)
+    assert expected in {c.doc_id for c in answer.citations}, [c.doc_id for c in answer.citations]
