@@ -384,8 +384,8 @@ def test_a_lessons_line_counts_as_advice_for_a_what_have_others_learned_question
 @pytest.mark.parametrize("question, section, words", [
     # a guidance document's opening section ("What trade facilitation covers") does not lead
     # a question about one part of it
-    ("Our customs wants a one-stop online filing system shared with the partner's border "
-     "agencies. Why do these projects usually get stuck?",
+    ("We want a one-stop electronic lodgement system shared with our partner's border agencies. "
+     "What usually goes wrong with these?",
      "Customs cooperation and single windows", "paper processes"),
     ("We plan a fifteen-year economic partnership with Senegal. What should go in the first two "
      "years and what later, so it survives several elections?",
@@ -399,3 +399,12 @@ def test_the_part_asked_about_leads_not_the_documents_opening(kb, question, sect
     lead = _lead(answer)
     assert lead.section == section, (lead.doc_id, lead.section)
     assert words in answer.answer, answer.answer[:300]
+
+
+def test_a_headline_sentence_is_quoted_with_the_sentence_that_says_what_it_means():
+    text = ("The hard parts are rarely technical. Single windows stall when agencies will not "
+            "give up their own paper processes. Regional single windows connect national systems.")
+    quoted = [s.text for s in spans(text)]
+    assert quoted[0] == ("The hard parts are rarely technical. Single windows stall when agencies "
+                         "will not give up their own paper processes.")
+    assert quoted[1] == "Regional single windows connect national systems."

@@ -19,6 +19,7 @@ _ABBREVIATIONS = {"u.s", "u.k", "e.g", "i.e", "mr", "ms", "dr", "no", "art", "ar
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"”')\]]?\s+(?=[A-Z0-9“\"(])")
 _ITEM = re.compile(r"^([-*+]|\d+[.)])\s+")
 MIN_WORDS = 5
+HEADLINE_WORDS = 8  # a sentence this short is a headline for the one after it
 # A sentence opening like these leans on the one before it.
 _DEPENDENT = re.compile(
     r"^(this|these|that|those|they|them|their|it|its|such|he|she|his|her|both|the two|the latter|"
@@ -218,7 +219,14 @@ def _chain(out: list[Span]) -> list[Span]:
             i = ends[i] + 1
             continue
         leans = _DEPENDENT.match(span.text) or (_COUNT.match(span.text) and span.words <= 12)
-        if merged and leans and not merged[-1].question_like:
+        # A headline sentence ("The EU–Switzerland stalemate after 2019 produced measurable
+        # losses.") says little alone; the sentence after it says what it means. Held out over
+        # the 25 quality tuning halves (stop 29): key point in the first two lines 0.763 ->
+        # 0.775, key-point hit 0.904 -> 0.907, precision 0.915 -> 0.916.
+        headline = merged and merged[-1].words <= HEADLINE_WORDS and \
+            len(merged[-1].sentences) == 1 and not merged[-1].items and \
+            not span.items and not span.question_like
+        if merged and (leans or headline) and not merged[-1].question_like:
             _extend(merged[-1], span)
         else:
             merged.append(span)
