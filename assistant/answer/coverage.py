@@ -1383,16 +1383,18 @@ def missing_subjects(question: str, passages: list[ScoredPassage]) -> list[str]:
     acronyms = {a.upper() for a in _initials(raw)}
     subjects = salient_subjects(question)
     missing = [s for s in subjects if not subject_mentioned(s, texts, raw, acronyms, initials)]
+    asked, scene = asked_sentences(question)
     # A place's project ("the Addis Ababa light rail") needs evidence that names that kind of
     # project there: the place mentioned for something else (a kaizen centre) is not it.
-    if not any(_ADVICE.search(s) or _LESSON.search(s) for s in asked_sentences(question)[0]):
+    if not any(_ADVICE.search(s) or _LESSON.search(s) for s in asked):
         for s in subjects:
             project = re.search(rf"(?<![\w-]){re.escape(s)}\s+(?:[a-z-]+\s+)?{_INFRASTRUCTURE}",
                                 question)
-            place, kind = normalise(s), project and project.group(1).lower().split()[-1][:4]
+            place = normalise(s)
             # (a place found under another spelling, "Gwadur port", is the case's own)
             if s in missing or not project or not any(place in t for t in texts):
                 continue
+            kind = project.group(1).lower().split()[-1][:4]  # "rail", "port", "brid"
             if not any(re.search(rf"{re.escape(place)}.{{0,80}}(?<![a-z]){kind}|"
                                  rf"(?<![a-z]){kind}.{{0,80}}{re.escape(place)}", t)
                        for t in texts):
@@ -1440,7 +1442,6 @@ def missing_subjects(question: str, passages: list[ScoredPassage]) -> list[str]:
     pairs = dict.fromkeys(named_pairs(joined) + related_pairs(question))
     if _NEW_PAIR.search(question) and (_ADVICE.search(question) or drafts_our_material(question)):
         pairs = {}  # the asker's own new partnership: "a new economic partnership between ..."
-    asked, scene = asked_sentences(question)
     asked_text = " ".join(asked)
     # a factual question about what the scene named, by pronoun ("How is it governed?")
     about_scene = not any(_ADVICE.search(s) for s in asked) and \
