@@ -1155,3 +1155,42 @@ def test_openers_capitals_drafting_settings_and_other_names_are_answered(kb, que
     answer = kb.ask(question)
     assert not answer.refused, (answer.reason, answer.missing)
     assert expected in {c.doc_id for c in answer.citations}, [c.doc_id for c in answer.citations]
+
+
+@pytest.mark.parametrize("question", [
+    # families and their shared holiday home, in a charter's words
+    "My sister's family and ours co-own a ski chalet. What governance charter, decision rights "
+    "and exit clause should we sign?",
+    # two retailers' joint venture, in a partnership's words
+    "Two supermarket chains are forming a joint venture for shared warehousing. Which KPIs "
+    "should its joint steering committee track each quarter?",
+])
+def test_families_and_retail_joint_ventures_are_outside_the_field(kb, question):
+    answer = kb.ask(question)
+    assert answer.refused and answer.reason == "out_of_domain", (answer.reason,
+                                                                  answer.answer[:200])
+
+
+@pytest.mark.parametrize("question, expected", [
+    # two agreements, each with the EU: not a Vietnam–Japan relationship
+    ("How did the EU's leverage on labour reforms differ between the Vietnam and Japan "
+     "agreements?", "case-studies/eu-vietnam-fta-domestic-advisory-groups"),
+    # next year's election is the condition the asker plans for, not a question about next year
+    ("The minister asked how we can keep the customs training we fund alive if the partner's "
+     "ruling party loses next year's election.", "guidance/capacity-building"),
+    # "has yet to" sets the asker's scene; the question is about the past
+    ("Our parliament has yet to ratify our own deal. When did Vietnam adopt its new labour code, "
+     "and what does that tell us about timing?",
+     "case-studies/eu-vietnam-fta-domestic-advisory-groups"),
+])
+def test_two_deals_with_a_third_party_and_the_askers_conditions_are_answered(
+        kb, question, expected):
+    answer = kb.ask(question)
+    assert not answer.refused, (answer.reason, answer.missing)
+    assert expected in {c.doc_id for c in answer.citations}, [c.doc_id for c in answer.citations]
+
+
+def test_what_happens_after_next_years_election_is_still_out_of_date(kb):
+    answer = kb.ask("What will happen to the EU–Vietnam agreement if the government loses next "
+                    "year's election?")
+    assert answer.refused and answer.reason == "out_of_date", answer.answer[:200]

@@ -416,7 +416,9 @@ _NEVER_OURS = re.compile(
     r"divorc\w*|co-?parent\w*|custody of|bakery|hair salon|food truck|prenup\w*|fianc[eé]e?|"
     r"franchisor|franchisee|master-franchise|burger|pizzeria|dive shop|beach clean-?up|"
     r"volunteer (\w+ )?group|tenants'? association|landlord|two professors|authorship|"
-    r"house[- ]swap|home[- ]swap|home exchange|house-?sitting|married couple|joint bank account|"
+    r"(our|my) (two |three |both )?families|(lake|mountain|ski|beach|holiday) (cabin|cottage|"
+    r"chalet|house|home)|timeshare|house[- ]swap|home[- ]swap|home exchange|house-?sitting|"
+    r"married couple|joint bank account|"
     r"(hr|human resources|shift|store|office|sales) manager|roaster(y|ies)|"
     r"exclusivity clause|roasters?|"
     r"(our|my) (?!paris\b|london\b)([\w-]+ ){0,2}clubs?|"
@@ -434,7 +436,8 @@ _NEVER_OURS = re.compile(
     r"joint phd|housing (co-?op|cooperative|association)s?|model railway|"
     r"(railway|history|historical|photography|gardening|hobby|amateur|film|music|art|"
     r"birdwatching|astronomy) (society|societies|club)|"
-    r"(two|both) ([\w-]+ ){0,2}(firms|companies|businesses)\b.{0,60}\b(are forming|forming|form|"
+    r"(two|both) ([\w-]+ ){0,2}(firms|companies|businesses|chains|retailers|brands|"
+    r"supermarkets|stores|shops|restaurants)\b.{0,60}\b(are forming|forming|form|"
     r"want|plan|intend|setting up|set up) (a |an )?(joint venture|jv|alliance)|"
     r"(two|both) ([\w-]+ ){0,2}(practices|firms|companies|businesses|clinics|surgeries|shops|"
     r"charities|schools|agencies) (are |were |will be |plan to |want to )?(merging|merge)\b|"
@@ -630,6 +633,7 @@ _TIMELESS_PRESENT = re.compile(r"^(today|nowadays|these days|currently|this year
 _LESSON = re.compile(
     r"\b(lessons?|learn\w*|take ?aways?|take away|teach\w*|taught|still apply|should|advice|advise|"
     r"recommend\w*|how (can|could|do|would) (we|i|a|an|they)|what (can|could) (we|a|an)|"
+    r"how (we|i|they) (can|could|should|might)|what (does|do) (that|this|it) (tell|teach) us|"
     r"approach|the guidance|thinking|best practice|good practice|design|suggest\w*|"
     r"how to (respond|react|handle|deal with))\b", re.IGNORECASE)
 # A later year counts when the question asks about that time ("in 2027", "the 2027–28 year"),
@@ -650,7 +654,8 @@ _MET = re.compile(r"^\W*(did|has|have|was|were)\b.{0,120}\b(reach|reached|meet|m
 # The sentences before an advice question set the scene ("We review the framework next week.
 # Give me three mistakes to look for"): their dates are the user's, not what is asked about.
 _ADVICE = re.compile(r"\b(should|how (can|could|do|would) (we|i|they)|what (can|could) (we|i)|"
-                     r"give me|mistakes|pitfalls|what to (look|watch) (out )?for|lessons?|"
+                     r"how (we|i|they) (can|could|should|might)|give me|mistakes|pitfalls|"
+                     r"what to (look|watch) (out )?for|lessons?|"
                      r"recommend\w*|advi[cs]e|checklist|talking points|draft|prepare|teach|"
                      r"good practice|best practice)\b",
                      re.IGNORECASE)
@@ -661,6 +666,10 @@ _ADVICE = re.compile(r"\b(should|how (can|could|do|would) (we|i|they)|what (can|
 _OWN_SCHEDULE = re.compile(r"\b(before|ahead of|in time for|in preparation for|to prepare for|"
                            r"at|for|during)\s+(the\s+|our\s+)?$", re.IGNORECASE)
 _FUTURE = re.compile(r"(the )?(next|upcoming)\b", re.IGNORECASE)
+
+
+# A condition the asker plans for, in an advice question: "if ... next year's election".
+_CONDITION = re.compile(r"\b(if|in case|unless|should|whether)\b[^.?!;:]{0,60}$", re.IGNORECASE)
 
 
 def _asked_after_colon(rest: str) -> bool:
@@ -685,7 +694,8 @@ _PAST_ASK = re.compile(r"^\W*(what|why|how|when|who|which|where)\b.{0,60}\b(did|
 # "will it reach a decision before 2030?", "what tariff does Washington charge?", "how many
 # workers do the factories employ?".
 _NOW_OR_LATER = re.compile(
-    r"\b(has|have)\b.{0,100}\byet\b|^\W*will\b|\byet\s*\?\s*$"
+    # (not "has yet to approve": the asker's own setting, a statement)
+    r"\b(has|have)\b.{0,100}\byet\b(?!\s+to\b)|^\W*will\b|\byet\s*\?\s*$"
     # who holds an office now: "Who is the Pakistani minister co-chairing the JCC?"
     r"|^\W*who (is|are) (the |its |their )?(current )?(\w+ ){0,2}(ministers?|ambassadors?|"
     r"president|chair\w*|co-?chair\w*|heads?|ceo|director|secretary|governor|commissioner|envoy|"
@@ -764,6 +774,9 @@ def time_scope(question: str, knowledge_date: date | None) -> str | None:
             # "how should we redesign it before the next negotiating round?", "I'm going to
             # Suzhou next week and need background: why did Singapore give up its majority?"
             continue
+        if _FUTURE.match(match.group(0)) and _ADVICE.search(question) and \
+                _CONDITION.search(question[: match.start()]):
+            continue  # "how we can keep it alive if their ruling party loses next year's election"
         if _OWN_PRODUCT.match(question[match.end():]):
             continue  # "for this year's briefing book: when did KORUS enter into force?"
         if not (_TIMELESS_PRESENT.match(match.group(0)) and _LESSON.search(question)):
@@ -1773,8 +1786,10 @@ def related_pairs(question: str) -> list[tuple[str, str]]:
 def _related_patterns() -> tuple[re.Pattern, ...]:
     alternatives = name_alternatives()
     return (re.compile(rf"(?<![\w])({alternatives}){_RELATION}(?:the\s+)?({alternatives})(?![\w])"),
+            # (not "between the Vietnam and Japan agreements": two deals, each with a third party)
             re.compile(rf"\bbetween\s+(?:the\s+)?({alternatives})\s+and\s+(?:the\s+)?"
-                       rf"({alternatives})(?![\w])"),
+                       rf"({alternatives})(?![\w])(?!\s+(?:[\w-]+\s+)?(?:agreements|deals|FTAs|EPAs|"
+                       rf"cases|partnerships|treaties|chapters|programmes|programs)\b)"),
             # "How did the US use the forest annex of its trade promotion agreement with Peru"
             re.compile(rf"(?<![\w])({alternatives})(?![\w])[^.?!;]{{0,50}}?\b(?:its|their)"
                        rf"{_RELATION}(?:the\s+)?({alternatives})(?![\w])"),
