@@ -204,6 +204,30 @@ def test_questions_asked_of_a_case_vote_for_its_sections(embeddings):
     assert model.case_votes(embeddings.embed_query("anything"), "case-studies/other") == {}
 
 
+def test_questions_labelled_with_a_guidance_opening_section_vote_little(embeddings):
+    """The training files ask for every section of a guidance document as often, its opening
+    ("Why ... matters") too, though askers almost never want it: its labelled questions' votes
+    count for little unless the question asks what the subject is or why it matters."""
+    from assistant.answer.sections import build
+
+    doc = "guidance/some-theme"
+    rows = [{"question": q, "doc_id": doc, "section": s} for q, s in [
+        ("Why do partners need joint planning at all?", "Why joint planning matters"),
+        ("What is joint planning for in a partnership?", "Why joint planning matters"),
+        ("What goes wrong with joint plans after the launch summit?", "Common failure modes"),
+        ("How do we set milestones someone outside can check?", "Milestones that can be checked")]]
+    model = build(rows, embeddings.embed_documents([r["question"] for r in rows]))
+    question = "Why do joint plans fall apart a few years after the summit?"
+    votes = model.votes(embeddings.embed_query(question), question=question)
+    assert max(votes, key=votes.get) == (doc, "common failure modes"), votes
+    unweighted = model.votes(embeddings.embed_query(question))
+    assert votes.get((doc, "why joint planning matters"), 0) < \
+        unweighted.get((doc, "why joint planning matters"), 0) / 2, (votes, unweighted)
+    asked = "Why does a partnership need joint planning?"
+    votes = model.votes(embeddings.embed_query(asked), question=asked)
+    assert max(votes, key=votes.get) == (doc, "why joint planning matters"), votes
+
+
 def test_a_case_question_is_led_by_the_section_such_questions_were_asked_of(kb):
     """"What did they lose" is asked of a case's Results, though its Capacity building section
     shares more of the question's words (led it before the case's questions voted)."""

@@ -83,7 +83,7 @@ def fit_features(question: str, q, passages: list[ScoredPassage], lexical, weigh
     metrics to report to the minister" names no case, so no case's Results section leads."""
     focus = {t for t, w in weights.items() if w >= 1.0}
     top_doc = case_asked_about(passages)
-    asked = sections.votes(q) if sections is not None and q is not None else {}
+    asked = sections.votes(q, question=question) if sections is not None and q is not None else {}
     if top_doc and top_doc.startswith("case-studies/") and sections is not None and q is not None:
         # a question about a case: guidance votes would only pull away from it; the questions
         # asked about that case say which of its sections answers
@@ -91,7 +91,7 @@ def fit_features(question: str, q, passages: list[ScoredPassage], lexical, weigh
     kinds = sections.kind(q, question, top_doc) if sections is not None and q is not None else {}
     adapter = sections.adapter(lexical) if sections is not None and q is not None else None
     qa = adapt(q, adapter) if adapter is not None else q
-    mapped = sections.votes(qa, adapter=adapter) \
+    mapped = sections.votes(qa, adapter=adapter, question=question) \
         if adapter is not None else {}
     template_asked = bool(_TEMPLATE_ASKED.search(question))
     # the kinds of section the question's words ask for, each weighed on its own
