@@ -432,3 +432,22 @@ def test_a_headline_sentence_is_quoted_with_the_sentence_that_says_what_it_means
     assert quoted[0] == ("The hard parts are rarely technical. Single windows stall when agencies "
                          "will not give up their own paper processes.")
     assert quoted[1] == "Regional single windows connect national systems."
+
+
+def test_the_next_of_a_counted_set_is_quoted_with_the_set():
+    text = ("Partnership plans usually fail in familiar ways. The most common is a long wish list "
+            "with no budget. A second is ownership by one ministry. A third is a single personal "
+            "link between leaders. Each failure has a remedy described elsewhere.")
+    [first, rest] = spans(text)
+    assert first.text.startswith("Partnership plans usually fail") and \
+        "A third is a single personal link" in first.text, first.text
+    assert rest.text.startswith("Each failure"), rest.text
+
+
+def test_no_answer_line_opens_with_the_fifth_of_a_set_it_does_not_show(kb):
+    answer = kb.ask("Why do joint partnership plans fall apart a few years after the launch "
+                    "summit?")
+    lines = [text for text, _ in quoted_lines(answer)]
+    assert lines and not any(re.match(r"\W*(the most common|an? (second|third|fourth|fifth))\b",
+                                      line, re.IGNORECASE) for line in lines), lines
+    assert "fail in predictable ways" in answer.answer, answer.answer[:300]

@@ -26,7 +26,12 @@ _DEPENDENT = re.compile(
     r"the former|the second|the third|the fourth|second|third|fourth|fifth|finally|lastly|"
     r"however|but|also|in addition|moreover|instead|as a result|yet|still|thus|hence|"
     r"meanwhile|later|the same|another|others|in turn|in practice|even so|for example|"
-    r"for instance|similarly|likewise|otherwise|then|there)\b", re.IGNORECASE)
+    r"for instance|similarly|likewise|otherwise|then|there|"
+    # the next of a counted set: "Strategies fail in predictable ways. The most common is …
+    # A second is … A fifth is …"
+    r"(a|an) (second|third|fourth|fifth|sixth|further|final|last) (is|was|one|reason|risk|"
+    r"problem|failure|lesson|step|option)|the most (common|frequent|important|serious) (is|was|"
+    r"one)\b)\b", re.IGNORECASE)
 # "Four practices help most." announces what the sentence before it set up.
 _COUNT = re.compile(r"^(two|three|four|five|six|seven|several|a few) [\w-]+(?: [\w-]+)? (help|helps|"
                     r"matter|matters|stand out|stands out|are|work|apply|recur|follow|emerge)\b",
