@@ -1194,3 +1194,59 @@ def test_what_happens_after_next_years_election_is_still_out_of_date(kb):
     answer = kb.ask("What will happen to the EU–Vietnam agreement if the government loses next "
                     "year's election?")
     assert answer.refused and answer.reason == "out_of_date", answer.answer[:200]
+
+
+@pytest.mark.parametrize("question", [
+    # a later year written "mid-2028": the question asks what happened by then
+    "By mid-2028, how many placements had the IA-CEPA skills exchange actually filled against "
+    "its target?",
+    "What did the Kenya SGR carry in early-2029?",
+])
+def test_a_later_year_with_mid_or_early_is_out_of_date(kb, question):
+    answer = kb.ask(question)
+    assert answer.refused and answer.reason == "out_of_date", (answer.reason,
+                                                                answer.answer[:200])
+
+
+def test_a_target_by_mid_year_in_the_askers_plan_is_still_answered(kb):
+    answer = kb.ask("Our skills exchange aims to place 500 people per country by mid-2028. How "
+                    "should we design the selection and follow-up of participants?")
+    assert not answer.refused, (answer.reason, answer.missing)
+
+
+def test_a_month_after_the_knowledge_date_is_out_of_date(kb):
+    answer = kb.ask("Which new rulings on the Western Sahara products have EU courts handed down "
+                    "since December 2026?")
+    assert answer.refused and answer.reason == "out_of_date", (answer.reason,
+                                                                answer.answer[:200])
+
+
+def test_a_deadline_month_in_the_askers_plan_is_answered(kb):
+    answer = kb.ask("We sign the charter by March 2027. What should its dispute clause say?")
+    assert not answer.refused, (answer.reason, answer.missing)
+
+
+@pytest.mark.parametrize("question", [
+    # supporters' groups, plural
+    "Two rugby supporters' groups split the cost of a shared minibus. What escalation ladder "
+    "should their dispute clause set out?",
+    # a private venture with a friend
+    "I'm opening a small tea-import business with a friend from Kenya. Which confidence-building "
+    "measures would help us trust each other?",
+    # an online game's guilds
+    "Our two World of Warcraft guilds want a joint committee to share raid loot. What terms of "
+    "reference should it have?",
+])
+def test_supporters_friends_ventures_and_game_guilds_are_outside_the_field(kb, question):
+    answer = kb.ask(question)
+    assert answer.refused and answer.reason == "out_of_domain", (answer.reason,
+                                                                  answer.answer[:200])
+
+
+def test_a_place_the_evidence_names_only_as_a_common_word_is_missing(kb):
+    # "Acre", a Brazilian state, is not the "acres" of land in the CPEC case
+    answer = kb.ask("How did Germany's forest-results programme pay the Brazilian state of Acre "
+                    "for lower deforestation?")
+    assert answer.refused and answer.reason == "not_covered", (answer.reason,
+                                                                answer.answer[:200])
+    assert "Acre" in answer.missing, answer.missing

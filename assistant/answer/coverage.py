@@ -409,7 +409,11 @@ _NEVER_OURS = re.compile(
     # hobbies, school, online communities, families: a foreign city does not make them ours
     r"knitting|crochet|quilting|choirs?|orchestras?|book clubs?|amateur \w+ (club|team|league)|"
     r"(football|cricket|rugby|chess|rowing|tennis|golf|cycling|running|hiking) (\w+'? )?clubs?|"
-    r"supporters'? (club|group)|fan (club|group)s?|"
+    r"supporters'? (clubs?|groups?|associations?)|fan (club|group)s?|"
+    # a private venture with a friend or relative, and online games' guilds
+    r"with (a|my|an old) (friend|pal|buddy|cousin|brother|sister)\b|"
+    r"world of warcraft|warcraft|league of legends|dota|counter-strike|e-?sports?|"
+    r"(online|video|computer|mobile) gam(e|es|ing)|"
     r"school class(es)?|my class|our class|science project|school project|classmates|"
     r"discord|subreddit|reddit|whatsapp group|telegram group|group chat|online (community|forum|"
     r"guild)|(forum|server|chat) moderators|moderators of our|gaming (server|guild|clan)|"
@@ -639,14 +643,23 @@ _LESSON = re.compile(
 # A later year counts when the question asks about that time ("in 2027", "the 2027–28 year"),
 # not when it names a target or an end date ("ten billion euros by 2030", "the 2030 target")
 # unless it asks whether the target was met ("did it reach ... by 2030?").
-_YEAR = re.compile(r"(?<![\w–-])((?:19|20)\d\d)\b")
+_YEAR = re.compile(r"(?:(?<=\bmid-)|(?<=\bearly-)|(?<=\blate-)|(?<![\w–-]))((?:19|20)\d\d)\b",
+                   re.IGNORECASE)
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_YEAR = re.compile(r"\b(january|february|march|april|may|june|july|august|september|"
+                         r"october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|"
+                         r"dec)\.? ((?:19|20)\d\d)\b", re.IGNORECASE)
+_SINCE = re.compile(r"\b(since|after|from|later than)\s*$", re.IGNORECASE)
 _SEASON = re.compile(r"(?<![\w])(20\d\d)[–/-](\d\d)(?![\w–-])")
-_NOT_ABOUT = re.compile(r"(\b(by|until|till|to|through|before|than)|\d[–-])\s*$", re.IGNORECASE)
+_NOT_ABOUT = re.compile(r"(\b(by|until|till|to|through|before|than)(\s+(mid|early|late)-|\s+(the )?"
+                        r"(end|middle|start) of|\s+(january|february|march|april|may|june|july|"
+                        r"august|september|october|november|december|jan|feb|mar|apr|jun|jul|"
+                        r"aug|sept?|oct|nov|dec)\.?)?|\d[–-])\s*$", re.IGNORECASE)
 _TARGET = re.compile(r"^\s*(targets?|goals?|deadlines?|horizon|vision|agenda|strategy|aim)\b",
                      re.IGNORECASE)
 _MET = re.compile(r"^\W*(did|has|have|was|were)\b.{0,120}\b(reach|reached|meet|met|hit|achieve|"
                   r"achieved|attain|deliver|delivered|manage|make it)\b|\bactually (reach|meet|hit|"
-                  r"achieve|deliver)|\b(had|has|have) (actually |really |in fact )?(been )?"
+                  r"achieve|deliver|fill)|\b(had|has|have) (actually |really |in fact )?(been )?"
                   r"(invested|disbursed|spent|paid|delivered|built|completed|reached|achieved|met)\b",
                   re.IGNORECASE)
 
@@ -786,6 +799,13 @@ def time_scope(question: str, knowledge_date: date | None) -> str | None:
             if int(span.group(1)) >= knowledge_date.year and \
                     2000 + int(span.group(2)) > knowledge_date.year:
                 return span.group(0)
+        for month in _MONTH_YEAR.finditer(question):  # "since December 2026"
+            year, number = int(month.group(2)), _MONTHS.index(month.group(1)[:3].lower()) + 1
+            before = question[: month.start()]
+            if year == knowledge_date.year and (
+                    number > knowledge_date.month and not _NOT_ABOUT.search(before) or
+                    number == knowledge_date.month and _SINCE.search(before)):
+                return month.group(0)
         for year in _YEAR.finditer(question):
             if int(year.group(1)) > knowledge_date.year and (
                     _MET.search(question) or
@@ -1190,7 +1210,13 @@ def subject_mentioned(subject: str, passages: list[str], raw: str, acronyms: set
                 word in acronyms or _acronym_of_countries(word, country_initials) or \
                 _spelt_out_in_lower_case(word, passages)
         pattern = re.compile(rf"(?<![a-z0-9]){re.escape(normalise(word))}")
-        return any(pattern.search(t) for t in passages) or misspelt(normalise(word), passages)
+        if any(pattern.search(t) for t in passages):
+            # a name the evidence has only inside a longer lower-case word is another word:
+            # "the Brazilian state of Acre" is not "acres"
+            whole = re.compile(rf"(?<![a-z0-9]){re.escape(normalise(word))}(?![a-z])")
+            return not word[:1].isupper() or any(whole.search(t) for t in passages) or \
+                _capitalised_in(word, raw)
+        return misspelt(normalise(word), passages)
     phrase = normalise(" ".join(words))
     if any(phrase in t for t in passages):
         return True
@@ -1234,6 +1260,17 @@ def subject_mentioned(subject: str, passages: list[str], raw: str, acronyms: set
         if any(all(any(abs(j - i) <= window for j in h) for h in hits) for i in hits[0]):
             return True
     return False
+
+
+def _capitalised_in(word: str, raw: str) -> bool:
+    """Whether the evidence writes the word with its capital (any diacritics)."""
+    pattern = rf"(?<![A-Za-z]){re.escape(word[0])}(?i:{re.escape(word[1:])})"
+    if re.search(pattern, raw):
+        return True
+    folded = _COMBINING.sub("", unicodedata.normalize("NFKD", raw)) if not raw.isascii() else raw
+    word = _COMBINING.sub("", unicodedata.normalize("NFKD", word))
+    return bool(re.search(rf"(?<![A-Za-z]){re.escape(word[0])}(?i:{re.escape(word[1:])})",
+                          folded))
 
 
 def _country_pattern(word: str) -> re.Pattern:
