@@ -1164,8 +1164,17 @@ def test_openers_capitals_drafting_settings_and_other_names_are_answered(kb, que
     # two retailers' joint venture, in a partnership's words
     "Two supermarket chains are forming a joint venture for shared warehousing. Which KPIs "
     "should its joint steering committee track each quarter?",
+    # supporters' groups, plural
+    "Two rugby supporters' groups split the cost of a shared minibus. What escalation ladder "
+    "should their dispute clause set out?",
+    # a private venture with a friend
+    "I'm opening a small tea-import business with a friend from Kenya. Which confidence-building "
+    "measures would help us trust each other?",
+    # an online game's guilds
+    "Our two World of Warcraft guilds want a joint committee to share raid loot. What terms of "
+    "reference should it have?",
 ])
-def test_families_and_retail_joint_ventures_are_outside_the_field(kb, question):
+def test_families_ventures_supporters_and_game_guilds_are_outside_the_field(kb, question):
     answer = kb.ask(question)
     assert answer.refused and answer.reason == "out_of_domain", (answer.reason,
                                                                   answer.answer[:200])
@@ -1224,23 +1233,6 @@ def test_a_month_after_the_knowledge_date_is_out_of_date(kb):
 def test_a_deadline_month_in_the_askers_plan_is_answered(kb):
     answer = kb.ask("We sign the charter by March 2027. What should its dispute clause say?")
     assert not answer.refused, (answer.reason, answer.missing)
-
-
-@pytest.mark.parametrize("question", [
-    # supporters' groups, plural
-    "Two rugby supporters' groups split the cost of a shared minibus. What escalation ladder "
-    "should their dispute clause set out?",
-    # a private venture with a friend
-    "I'm opening a small tea-import business with a friend from Kenya. Which confidence-building "
-    "measures would help us trust each other?",
-    # an online game's guilds
-    "Our two World of Warcraft guilds want a joint committee to share raid loot. What terms of "
-    "reference should it have?",
-])
-def test_supporters_friends_ventures_and_game_guilds_are_outside_the_field(kb, question):
-    answer = kb.ask(question)
-    assert answer.refused and answer.reason == "out_of_domain", (answer.reason,
-                                                                  answer.answer[:200])
 
 
 def test_a_place_the_evidence_names_only_as_a_common_word_is_missing(kb):
