@@ -646,15 +646,15 @@ _LESSON = re.compile(
 _YEAR = re.compile(r"(?:(?<=\bmid-)|(?<=\bearly-)|(?<=\blate-)|(?<![\w–-]))((?:19|20)\d\d)\b",
                    re.IGNORECASE)
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_MONTH_YEAR = re.compile(r"\b(january|february|march|april|may|june|july|august|september|"
-                         r"october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|"
-                         r"dec)\.? ((?:19|20)\d\d)\b", re.IGNORECASE)
+_MONTH = (r"(january|february|march|april|may|june|july|august|september|october|november|"
+          r"december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?")
+_MONTH_YEAR = re.compile(rf"\b{_MONTH} ((?:19|20)\d\d)\b", re.IGNORECASE)
 _SINCE = re.compile(r"\b(since|after|from|later than)\s*$", re.IGNORECASE)
 _SEASON = re.compile(r"(?<![\w])(20\d\d)[–/-](\d\d)(?![\w–-])")
-_NOT_ABOUT = re.compile(r"(\b(by|until|till|to|through|before|than)(\s+(mid|early|late)-|\s+(the )?"
-                        r"(end|middle|start) of|\s+(january|february|march|april|may|june|july|"
-                        r"august|september|october|november|december|jan|feb|mar|apr|jun|jul|"
-                        r"aug|sept?|oct|nov|dec)\.?)?|\d[–-])\s*$", re.IGNORECASE)
+# (a deadline: "by 2030", "by mid-2028", "by March 2027", "to the end of 2028")
+_NOT_ABOUT = re.compile(rf"(\b(by|until|till|to|through|before|than)(\s+(mid|early|late)-|"
+                        rf"\s+(the )?(end|middle|start) of|\s+{_MONTH})?|\d[–-])\s*$",
+                        re.IGNORECASE)
 _TARGET = re.compile(r"^\s*(targets?|goals?|deadlines?|horizon|vision|agenda|strategy|aim)\b",
                      re.IGNORECASE)
 _MET = re.compile(r"^\W*(did|has|have|was|were)\b.{0,120}\b(reach|reached|meet|met|hit|achieve|"
@@ -1263,14 +1263,10 @@ def subject_mentioned(subject: str, passages: list[str], raw: str, acronyms: set
 
 
 def _capitalised_in(word: str, raw: str) -> bool:
-    """Whether the evidence writes the word with its capital (any diacritics)."""
-    pattern = rf"(?<![A-Za-z]){re.escape(word[0])}(?i:{re.escape(word[1:])})"
-    if re.search(pattern, raw):
-        return True
-    folded = _COMBINING.sub("", unicodedata.normalize("NFKD", raw)) if not raw.isascii() else raw
-    word = _COMBINING.sub("", unicodedata.normalize("NFKD", word))
-    return bool(re.search(rf"(?<![A-Za-z]){re.escape(word[0])}(?i:{re.escape(word[1:])})",
-                          folded))
+    """Whether the evidence writes the word with its capital (diacritics aside)."""
+    if not (word + raw).isascii():
+        word, raw = (_COMBINING.sub("", unicodedata.normalize("NFKD", t)) for t in (word, raw))
+    return bool(re.search(rf"(?<![A-Za-z]){re.escape(word[0])}(?i:{re.escape(word[1:])})", raw))
 
 
 def _country_pattern(word: str) -> re.Pattern:
