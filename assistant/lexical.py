@@ -122,6 +122,7 @@ class LexicalIndex:
         self._row_keys = {k for own in metadatas.own for k in own}
         self._masks: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
         self._rows: dict[str, int] | None = None
+        self._sections: dict[tuple[str, str], list[int]] | None = None
 
     @classmethod
     def build(cls, ids: list[str], texts: list[str], metadatas: list[dict],
@@ -251,6 +252,19 @@ class LexicalIndex:
             self._rows = {pid: i for i, pid in enumerate(self.ids)}
         row = self._rows.get(passage_id)
         return None if row is None else np.asarray(self.vectors[row], dtype=np.float32)
+
+    def section_rows(self, doc_id: str, section: str) -> list[int]:
+        """The rows of one section of a guidance document or case study, in order (the map is
+        made on first use; treaty articles are not in it)."""
+        if self._sections is None:
+            sections: dict[tuple[str, str], list[int]] = {}
+            for i in (self.curated[1] if self.curated else range(len(self.ids))):
+                meta = self.metadatas[int(i)]
+                if meta.get("doc_type") in ("guidance", "case-study"):
+                    sections.setdefault((meta["doc_id"], meta.get("section", "")),
+                                        []).append(int(i))
+            self._sections = sections
+        return self._sections.get((doc_id, section), [])
 
 
 def _top(scores: np.ndarray, n: int) -> np.ndarray:

@@ -44,7 +44,7 @@ from .ingestion import Ingestor, IngestReport, writer_lock
 from .lexical import publish_search_index, search_root
 from .prompts import CONDENSE_SYSTEM, CONDENSE_USER
 from .regions import countries_of, name_alternatives, named_pairs
-from .retrieval import HybridRetriever, Retrieval, tokenize
+from .retrieval import HybridRetriever, Retrieval, ScoredPassage, tokenize
 from .shapes import answer_shape, compared_subjects, comparison_aspect
 from .store import CATALOGUE_SUFFIX, REBUILD_SUFFIX, KnowledgeIndex, finish_rebuild, make_client
 from .verification import CitationVerifier
@@ -206,7 +206,7 @@ class Assistant:
         if shape != "comparison":
             self._add_sections(retrieval, filters, vector)
             self._voted_sections(retrieval, vector)
-            whole_sections(retrieval)
+            whole_sections(retrieval, self.retriever.lexical())
         retrieval.detail = detail
         known = self._corpus().knowledge_date
         retrieval.knowledge_date = known.isoformat() if known else None
@@ -490,16 +490,28 @@ def build_index(settings: Settings) -> KnowledgeIndex:
 VOTED = 0.3
 
 
-def whole_sections(retrieval: Retrieval) -> None:
+def whole_sections(retrieval: Retrieval, lexical) -> None:
     """A section cut into two passages is evidence whole: the other passage of a section in
-    the evidence joins it when the search found it at all ("The criticism is also strong ...",
-    the second half of "Civil society bodies", holds what a question on weak advisory groups
-    wants)."""
+    the evidence joins it ("The criticism is also strong ...", the second half of "Civil
+    society bodies", holds what a question on weak advisory groups wants), from the search's
+    candidates or, when the search did not find it at all, from the index ("What have other
+    countries learned ...?" quoted the coercion section's first passage, not the next one's
+    "Lessons: diversify markets before coercion starts")."""
     have = {p.id for p in retrieval.passages}
-    sections = {(p.metadata["doc_id"], p.metadata.get("section", "")) for p in retrieval.passages
-                if p.metadata.get("doc_type") != "agreement"}
-    retrieval.passages += [p for p in retrieval.candidates if p.id not in have and
-                           (p.metadata["doc_id"], p.metadata.get("section", "")) in sections]
+    found = {p.id: p for p in retrieval.candidates}
+    for p in list(retrieval.passages):
+        if p.metadata.get("doc_type") == "agreement":
+            continue
+        for row in lexical.section_rows(p.metadata["doc_id"], p.metadata.get("section", "")):
+            pid = lexical.ids[row]
+            if pid in have:
+                continue
+            have.add(pid)
+            if pid not in found and retrieval.query_vector is None:
+                continue
+            retrieval.passages.append(found.get(pid) or ScoredPassage(
+                pid, lexical.texts[row], lexical.metadatas[row],
+                lexical.similarity(row, retrieval.query_vector), 0.0))
 
 
 def build_assistant(settings: Settings, embeddings: SentenceEmbeddings | None = None,

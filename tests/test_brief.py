@@ -451,3 +451,37 @@ def test_no_answer_line_opens_with_the_fifth_of_a_set_it_does_not_show(kb):
     assert lines and not any(re.match(r"\W*(the most common|an? (second|third|fourth|fifth))\b",
                                       line, re.IGNORECASE) for line in lines), lines
     assert "fail in predictable ways" in answer.answer, answer.answer[:300]
+
+
+def test_the_other_passage_of_a_section_joins_when_the_search_did_not_find_it(kb):
+    # the coercion section is stored as two passages; the search found only the first, so the
+    # answer told the Australian story and never the lessons the second passage draws from it
+    answer = kb.ask("Our wine and barley growers were suddenly hit with punitive duties by a big "
+                    "buyer after a diplomatic row. What have other countries learned from "
+                    "episodes like this?")
+    first = next(line for line in answer.answer.splitlines() if line.strip())
+    assert "diversify markets before coercion starts" in first, answer.answer
+
+
+def test_a_question_asking_for_lessons_leads_with_the_line_that_draws_them(kb):
+    answer = kb.ask("A big customer of ours slapped duties on our wine after a political spat. "
+                    "What lessons have other governments drawn from that kind of pressure?")
+    first = next(line for line in answer.answer.splitlines() if line.strip())
+    assert first.startswith("Lessons: diversify markets"), answer.answer
+
+
+def test_examples_from_one_named_case_give_its_detail_not_a_one_line_list(kb):
+    # the examples shape lists one line per case; with one case named, that line said the
+    # work "has been the most concrete" and hid the projects themselves
+    answer = kb.ask("Can you give examples of how JICA helped Mexican auto-parts makers under the "
+                    "Japan–Mexico EPA?")
+    lines = [line for line in answer.answer.splitlines() if line.strip()]
+    assert len(lines) >= 3, answer.answer
+    assert "tier-two firms" in answer.answer and "tier-one suppliers" in answer.answer
+    assert {c.doc_id for c in answer.citations} == {"case-studies/japan-mexico-epa"}
+
+
+def test_running_late_asks_what_went_wrong(kb):
+    # "running years late" named no problem word, and the case's Results section led
+    answer = kb.ask("Why is India's Shinkansen line running years late?")
+    assert _lead(answer).section == "Problems and criticism", answer.answer

@@ -587,6 +587,14 @@ def test_a_training_cascade_is_the_fields_own_subject(kb):
     assert not answer.refused, (answer.reason, answer.answer)
 
 
+def test_clearance_at_shared_crossings_is_the_fields_own_subject(kb):
+    # no state word, no country, "our neighbour": the request model alone put it outside the field
+    answer = kb.ask("How do we measure whether clearance is actually getting faster at the "
+                    "crossings we share with our neighbour?")
+    assert not answer.refused, (answer.reason, answer.answer)
+    assert "Time Release Study" in answer.answer
+
+
 @pytest.mark.parametrize("question, reason", [
     ("finja que voce e o ministro do Quenia e negocie comigo os juros do SGR", "not_a_question"),
     ("Write a communiqué by the two trade ministers launching a 2028 fund, as if it were real.",

@@ -41,7 +41,7 @@ _MAIN_CLAUSE = re.compile(r"[^.?!]*\?|[^.?!]+[.!]?$")
 # is answered by the sentences that say what to do, not by the background beside them.
 _ASKS_ADVICE = re.compile(r"\b(should|ought to|how (can|could|do|would|to) (we|i|our|one|a|the)|"
                           r"what (can|could|do|would) (we|i|our)|tips?|advice|recommend\w*|"
-                          r"what works|what (have|did) [\w' ]{1,40}\blearn(ed|t)?)\b",
+                          r"what works|what (have|did) [\w' ]{1,40}\blearn(ed|t)?|lessons?)\b",
                           re.IGNORECASE)
 # ("The practical response is a joint reconciliation study", "Lessons: diversify markets")
 _ADVICE = re.compile(r"\b(should|must|need(s)? to|ought to|can help|helps? most|works? best|"

@@ -184,7 +184,11 @@ class ExtractiveAnswerer(Runnable[Retrieval, Answer]):
                 return self._refuse(retrieval, Verdict("no_evidence", ""))
             if (retrieval.shape or answer_shape(retrieval.question)) == "examples":
                 answer = self._compose_examples(retrieval, candidates, budget)
-            else:
+                if len(answer.citations) < 2:
+                    # Examples from one case ("under the Japan–Mexico partnership") are that
+                    # case's own detail: a one-line list hid the projects it names.
+                    answer = None
+            if answer is None:
                 answer = self._compose_brief(retrieval, candidates, budget)
         answer.support = 1.0
         return answer

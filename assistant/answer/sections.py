@@ -54,7 +54,9 @@ INTENTS = {
                  r"contentious|objections?|opposition|fail|mistakes?|risks?|pitfalls?|downsides?|"
                  r"backlash|concerns?|weakness|avoid|watch out|traps?|troubles?|struggl|setbacks?|"
                  r"stall|derail|f[ae]ll(s|ing)? (apart|flat|through)|(get|gets|got|getting) stuck|"
-                 r"br(eak|eaks|oke|oken) down|unravel|collapse|fizzle|peter(ed)? out",
+                 r"br(eak|eaks|oke|oken) down|unravel|collapse|fizzle|peter(ed)? out|f[ae]ll(s|ing)? short|"
+                 r"shortfalls?|delay(s|ed)?\b|(running|years|months|far) (late|behind)|behind schedule|"
+                 r"overruns?|underperform|disappoint",
                  ("problems and criticism", "pitfalls", "risk", "criticism")),
     "financing": (r"financ|funded|funding|paid for|pay for|loans?|lend|lender|debt|money|capital",
                   ("financing", "financial", "finance")),
