@@ -19,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from assistant.answer import fit  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 from assistant.evaluation import evaluate_quality, load_questions  # noqa: E402
 from assistant.service import build_assistant  # noqa: E402
@@ -47,13 +48,20 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, help="an index of knowledge/ (default: a "
                         "fresh temporary one)")
     parser.add_argument("--halves", help="comma-separated (default: every dev*.jsonl)")
+    parser.add_argument("--rankers", type=Path, help="each half's ranker tables learnt without "
+                        "it (train_section_ranker.py --held-out-tables): held out from the "
+                        "ranker too, not only from the section model")
     args = parser.parse_args()
     halves = sorted((EVAL / "quality").glob("dev*.jsonl"))
     shown = [h for h in halves if not args.halves or h.stem in args.halves.split(",")]
     with tempfile.TemporaryDirectory() as tmp:
         data = args.data_dir or Path(tmp) / "data"
         results = {}
+        rankers = json.loads(args.rankers.read_text()) if args.rankers else {}
         for half in shown:
+            for name, (weights, mean, spread) in rankers.get(half.stem, {}).items():
+                setattr(fit, name, {f: (w, m, s) for f, w, m, s in
+                                    zip(fit.FEATURES, weights, mean, spread, strict=True)})
             settings = Settings(data_dir=data,
                                 section_examples=training_folder(Path(tmp), half, halves))
             assistant = build_assistant(settings)
