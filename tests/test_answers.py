@@ -12,12 +12,19 @@ from assistant.escaping import markdown_plain
 CITED_LINE = re.compile(r"^(- )?.+ \[(\d+)\]$")
 
 
+# The governance guidance on joint committees, or the committee terms-of-reference template,
+# which the labelled questions nearest this one were asked of (since stop 32 it leads)
+COMMITTEE_GUIDANCE = {"guidance/governance-structures.md",
+                      "guidance/templates-partnership-charter-and-committee-terms.md"}
+
+
 def test_joint_committee_question_cites_governance_guidance(kb):
     answer = kb.ask("How should a joint committee be set up?")
     assert not answer.refused
     sources = [c.source for c in answer.citations]
     assert all((kb.settings.knowledge_dir / s).exists() for s in sources)
-    assert "guidance/governance-structures.md" in sources
+    assert COMMITTEE_GUIDANCE & set(sources), sources
+    assert "co-chair" in answer.answer.lower()
 
 
 def test_every_line_carries_a_citation_to_a_passage_that_contains_its_sentences(kb):

@@ -210,10 +210,14 @@ class Budget:
     agreements: int = 2
     thin: int = 80  # fewer words than this: add the next supporting points
     thin_floor: float = 0.6
+    next_section: int = 0  # lines from the next-best section, whatever their score
 
 
+# The longer version also draws on the next-best section: the ranker settles on one section,
+# and a question on two things ("guarantees and blended finance") got the same answer at
+# either length once that section was quoted whole.
 DETAIL = Budget(words=480, floor=0.70, case_floor=0.8, support=8, cases=4, risks=2,
-                agreements=4)
+                agreements=4, next_section=3)
 
 
 def pick(candidates: list[Candidate], chosen: list[Candidate], limit: int, floor: float,
