@@ -242,8 +242,8 @@ class ExtractiveAnswerer(Runnable[Retrieval, Answer]):
         chosen += support
         left -= sum(c.span.words for c in support)
         runner_up = next((c for c in ranked if (c.doc_id, c.section) != home and main_line(c)
-                          and c.doc_type != "agreement"), None)
-        if budget.next_section and runner_up is not None:
+                          and c.doc_type != "agreement"), None) if budget.next_section else None
+        if runner_up is not None:
             more = pick([c for c in ranked if (c.doc_id, c.section) ==
                          (runner_up.doc_id, runner_up.section)], chosen, budget.next_section,
                         float("-inf"), left)
